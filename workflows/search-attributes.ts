@@ -1,0 +1,12 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Custom search attributes operators filter on in the Temporal UI. They never hold personal data:
+ * only the lifecycle kind, its status, the service's reference and the amount.
+ */
+export const PaymentKind = defineSearchAttributeKey('PaymentKind', SearchAttributeType.KEYWORD);
+export const PaymentStatus = defineSearchAttributeKey('PaymentStatus', SearchAttributeType.KEYWORD);
+export const PaymentReference = defineSearchAttributeKey('PaymentReference', SearchAttributeType.KEYWORD);
+export const PaymentAmountCentavos = defineSearchAttributeKey('PaymentAmountCentavos', SearchAttributeType.INT);
+
+export const ALL_SEARCH_ATTRIBUTES = [PaymentKind, PaymentStatus, PaymentReference, PaymentAmountCentavos];
