@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -12,6 +13,9 @@ export const SANDBOX_CREDENTIALS = {
   applicationToken: 'f47ac10b-58cc-4372-a567-0e02b2c3d479',
   cryptoToken: 'sandbox-crypto-token-change-me',
 } as const;
+
+/** Development-only callback secret; production must configure its own (checked in {@link loadConfig}). */
+const DEV_CALLBACK_SECRET = 'whsec_ZGV2ZWxvcG1lbnQtb25seS1jYWxsYmFjay1zZWNyZXQ=';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalString = z
@@ -41,9 +45,21 @@ const schema = z.object({
   PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
   SANDBOX_PORT: port.default(4010),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
-  SANDBOX_AUTO_PAY_MS: optionalString.pipe(z.coerce.number().int().min(0).optional()),
+  SANDBOX_AUTO_PAY_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
 
   DATA_DIR: z.string().min(1).default('.data'),
+
+  /** Standard Webhooks secret (`whsec_` + base64) that signs our callbacks to services. */
+  CALLBACK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'must be whsec_ followed by at least 24 base64 characters')
+    .default(DEV_CALLBACK_SECRET),
+  /** Largest cash-in amount accepted, in BRL. */
+  CASH_IN_MAX_AMOUNT: z.coerce.number().positive().default(100_000),
+  /** How long an EXPIRED cash-in waits for a late payment to refund before its workflow closes. */
+  LATE_PAYMENT_WINDOW_MINUTES: z.coerce.number().int().positive().default(1440),
+  /** Default manual settlement window when the service gives none. */
+  SETTLEMENT_WINDOW_MINUTES: z.coerce.number().int().positive().default(1440),
 });
 
 export type RawEnv = z.infer<typeof schema>;
@@ -62,12 +78,17 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // A local .env (never committed) fills in what the shell did not set.
+  if (env === process.env && existsSync('.env')) process.loadEnvFile('.env');
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const raw = parsed.data;
+  if (raw.NODE_ENV === 'production' && raw.CALLBACK_SECRET === DEV_CALLBACK_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  CALLBACK_SECRET: must be set in production');
+  }
   const useSandbox = raw.CONNECTPSP_BASE_URL === undefined;
   return {
     ...raw,

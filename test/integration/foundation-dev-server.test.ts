@@ -44,9 +44,7 @@ describe('the provisioned time-skipping server', () => {
     const taskQueue = 'foundation-time-skipping';
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath });
     const started = Date.now();
-    const result = await worker.runUntil(
-      env.client.workflow.execute(sleepADay, { taskQueue, workflowId: 'sleep-1' }),
-    );
+    const result = await worker.runUntil(env.client.workflow.execute(sleepADay, { taskQueue, workflowId: 'sleep-1' }));
     expect(result).toBe('woke');
     expect(Date.now() - started).toBeLessThan(60 * 60 * 1000);
   });

@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../config/env.js';
+import { createCashInBodySchema, listQuerySchema, refundBodySchema } from '../schemas/cash-in.js';
+import { externalReferenceSchema } from '../schemas/fields.js';
+import { notFound } from '../problem.js';
+import { parseOrThrow } from '../validate.js';
+import { listPayments } from '../visibility/list-payments.js';
+import { connectPspRefusal } from './failure-problem.js';
+import { presentCashIn } from './presenter.js';
+import type { CashInService } from './service.js';
+
+export function cashInRoutes(service: CashInService, temporal: Client, config: Config): Router {
+  const router = Router();
+  const createSchema = createCashInBodySchema({
+    maxAmountCentavos: Math.round(config.CASH_IN_MAX_AMOUNT * 100),
+    defaultSettlementWindowMinutes: config.SETTLEMENT_WINDOW_MINUTES,
+  });
+  const reference = (value: unknown): string => {
+    const parsed = externalReferenceSchema.safeParse(value);
+    if (!parsed.success) throw notFound(`No cash-in with externalReference ${String(value)}`);
+    return parsed.data;
+  };
+
+  router.post('/', async (req, res) => {
+    const body = parseOrThrow(createSchema, req.body, 'body');
+    const { created, view } = await service.create(body);
+    if (view.status === 'FAILED' && view.failure) throw connectPspRefusal(view.failure);
+    res
+      .status(created ? 201 : 200)
+      .location(`/v1/cash-ins/${encodeURIComponent(view.externalReference)}`)
+      .json(presentCashIn(view));
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parseOrThrow(listQuerySchema, req.query, 'query');
+    res.json(await listPayments(temporal, config.TEMPORAL_NAMESPACE, { kind: 'CASH_IN', ...query }));
+  });
+
+  router.get('/:externalReference', async (req, res) => {
+    res.json(presentCashIn(await service.get(reference(req.params.externalReference))));
+  });
+
+  router.post('/:externalReference/settle', async (req, res) => {
+    res.json(presentCashIn(await service.settle(reference(req.params.externalReference))));
+  });
+
+  router.post('/:externalReference/refund', async (req, res) => {
+    const externalReference = reference(req.params.externalReference);
+    const body = parseOrThrow(refundBodySchema, req.body ?? {}, 'body');
+    res.status(202).json(presentCashIn(await service.refund(externalReference, body)));
+  });
+
+  return router;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { isValidDocument, stripDocumentPunctuation } from '../validation/documents.js';
+
+/** The service's own id of a payment: 1–64 of `A–Z a–z 0–9 . _ : -`. */
+export const externalReferenceSchema = z
+  .string({ error: 'is required' })
+  .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ : -');
+
+export const personNameSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(140, 'must be at most 140 characters')
+  .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), 'must not contain control or format characters');
+
+/** CPF or CNPJ (numeric or alphanumeric) with valid check digits; punctuation is accepted and removed. */
+export const documentSchema = z
+  .string({ error: 'is required' })
+  .max(18, 'must be a CPF or CNPJ')
+  .transform(stripDocumentPunctuation)
+  .refine(isValidDocument, 'must be a CPF (11 digits) or CNPJ (14 characters) with valid check digits');
+
+export const httpUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048, 'must be at most 2048 characters');
+
+/** Small opaque key/values the service gets back; never personal data (documented). */
+export const metadataSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'keys must be 1-40 of A-Z a-z 0-9 _ . -'),
+    z.string().max(200, 'values must be at most 200 characters'),
+  )
+  .refine((m) => Object.keys(m).length <= 20, 'must have at most 20 keys');

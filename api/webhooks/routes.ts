@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import express, { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Config } from '../../config/env.js';
+import { CashInSchema, WebhookEnvelopeSchema } from '../../connectpsp/schemas/index.js';
+import { verifyWebhookSignature } from '../../connectpsp/signing.js';
+import type { Logger } from '../../observability/logger.js';
+import { unmatchedEvent, type UnmatchedEvent } from '../../workflows/unmatched-event.js';
+import { PaymentKind, PaymentReference } from '../../workflows/search-attributes.js';
+import type { CashInService } from '../cash-ins/service.js';
+import { Problem } from '../problem.js';
+import { toCashInEvent } from './events.js';
+
+const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+/**
+ * `POST /webhooks/connectpsp`: the signature is checked on the raw bytes before anything else is looked at;
+ * then the event is signalled to its lifecycle. 200 means Temporal holds the event; 503 makes ConnectPSP retry.
+ */
+export function webhookRoutes(deps: {
+  temporal: Client;
+  config: Config;
+  logger: Logger;
+  cashIns: CashInService;
+}): Router {
+  const { temporal, config, logger, cashIns } = deps;
+  const router = Router();
+  router.post('/connectpsp', express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }), async (req, res) => {
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!verifyWebhookSignature(raw, req.headers['x-connect-signature'], config.CONNECTPSP_CRYPTO_TOKEN)) {
+      logger.warn({ eventId: req.headers['x-event-id'], bytes: raw.length }, 'webhook refused: bad signature');
+      throw new Problem(401, 'INVALID_SIGNATURE', 'Invalid signature', 'X-Connect-Signature is missing or wrong');
+    }
+    const envelope = WebhookEnvelopeSchema.safeParse(parseJson(raw));
+    if (!envelope.success) {
+      throw new Problem(400, 'INVALID_EVENT', 'Invalid event', 'The body is not a ConnectPSP event envelope');
+    }
+    const { eventType, eventAt, data } = envelope.data;
+    let outcome: string;
+    if (eventType === 'CASHIN_PAID' || eventType === 'CASHIN_REFUNDED') {
+      const cashIn = CashInSchema.safeParse(data);
+      if (!cashIn.success) {
+        throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-in`);
+      }
+      const event = toCashInEvent(eventType, eventAt, cashIn.data);
+      outcome = await cashIns.deliverEvent(cashIn.data.externalReference, event);
+      if (outcome === 'unknown') {
+        await record(
+          temporal,
+          config,
+          { ...event, externalReference: cashIn.data.externalReference, reason: 'no such cash-in' },
+          raw,
+        );
+      }
+    } else {
+      const reference = typeof data.externalReference === 'string' ? data.externalReference : undefined;
+      await record(
+        temporal,
+        config,
+        { eventType, eventAt, externalReference: reference, reason: 'event type not handled' },
+        raw,
+      );
+      outcome = 'recorded';
+    }
+    logger.info({ eventType, eventId: req.headers['x-event-id'], outcome }, 'webhook accepted');
+    res.status(200).json({ received: true });
+  });
+  return router;
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps an event that matched no lifecycle as a workflow of its own; its id dedups repeated deliveries. */
+async function record(temporal: Client, config: Config, event: UnmatchedEvent, raw: Buffer): Promise<void> {
+  const digest = createHash('sha256').update(raw).digest('hex').slice(0, 32);
+  try {
+    await temporal.workflow.start(unmatchedEvent, {
+      workflowId: `unmatched-event:${event.eventType}:${digest}`,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [event],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: PaymentKind, value: 'UNMATCHED_EVENT' },
+        ...(event.externalReference ? [{ key: PaymentReference, value: event.externalReference }] : []),
+      ],
+      staticSummary: `Unmatched ${event.eventType}: ${event.reason}`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}

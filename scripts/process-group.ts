@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * The processes of the embedded stack: started with tsx, their output prefixed with their name,
+ * stopped together with SIGTERM (then SIGKILL after a grace period) so nothing is left behind.
+ */
+export class ChildProcessGroup {
+  private readonly children = new Map<string, ChildProcess>();
+  private unexpectedExit: (name: string, code: number | null) => void = () => {};
+  private stopping = false;
+
+  constructor(private readonly cwd: string) {}
+
+  onUnexpectedExit(listener: (name: string, code: number | null) => void): void {
+    this.unexpectedExit = listener;
+  }
+
+  start(name: string, entry: string, env: Record<string, string> = {}): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(this.cwd, entry)], {
+      cwd: this.cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
+    }
+    child.once('exit', (code) => {
+      this.children.delete(name);
+      if (!this.stopping) this.unexpectedExit(name, code);
+    });
+    this.children.set(name, child);
+    return child;
+  }
+
+  /** Polls until the URL answers 2xx; fails if the process dies first or after the timeout. */
+  async waitForHttp(name: string, url: string, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.children.has(name)) throw new Error(`${name} exited before it was ready`);
+      try {
+        const res = await fetch(url);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(200);
+    }
+    throw new Error(`${name} was not ready at ${url} after ${timeoutMs} ms`);
+  }
+
+  async stopAll(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    const exits = [...this.children.values()].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    );
+    await Promise.all(exits);
+  }
+}

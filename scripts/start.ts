@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/env.js';
+import { startDevServer } from './dev-server.js';
+import { assertPortsFree, type NamedPort } from './ports.js';
+import { ChildProcessGroup } from './process-group.js';
+import { PROJECT_ROOT } from './temporal-binaries.js';
+
+/**
+ * `npm start`: the whole stack on one machine. The Temporal dev server (SQLite under .data/, Web UI),
+ * the sandbox when no real ConnectPSP is configured, the worker and the API, each its own process.
+ */
+const config = loadConfig();
+const temporalPort = Number(config.TEMPORAL_ADDRESS.split(':').pop());
+const dataDir = path.resolve(PROJECT_ROOT, config.DATA_DIR);
+const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
+const uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
+
+const ports: NamedPort[] = [
+  { port: temporalPort, name: 'the Temporal dev server (TEMPORAL_ADDRESS)' },
+  { port: config.TEMPORAL_UI_PORT, name: 'the Temporal Web UI (TEMPORAL_UI_PORT)' },
+  { port: config.API_PORT, name: 'the API (API_PORT)' },
+];
+if (config.useSandbox) ports.push({ port: config.SANDBOX_PORT, name: 'the ConnectPSP sandbox (SANDBOX_PORT)' });
+
+try {
+  await assertPortsFree(ports);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+
+mkdirSync(dataDir, { recursive: true });
+console.log('Starting the Temporal dev server ...');
+const temporal = await startDevServer({
+  port: temporalPort,
+  uiPort: config.TEMPORAL_UI_PORT,
+  dbFilename: path.join(dataDir, 'temporal.db'),
+  namespace: config.TEMPORAL_NAMESPACE,
+});
+
+const children = new ChildProcessGroup(PROJECT_ROOT);
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nStopping ...');
+    await children.stopAll();
+    await temporal.teardown();
+    console.log('Stopped.');
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+children.onUnexpectedExit((name, code) => {
+  console.error(`${name} exited unexpectedly (code ${code}); stopping everything.`);
+  void stop(1);
+});
+
+const childEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}` };
+if (config.useSandbox) {
+  children.start('sandbox', 'sandbox/main.ts', childEnv);
+  await children.waitForHttp('sandbox', `${config.connectPspBaseUrl}/_sandbox/health`);
+}
+children.start('worker', 'worker/main.ts', childEnv);
+children.start('api', 'api/main.ts', childEnv);
+await children.waitForHttp('api', `${apiUrl}/healthz`);
+
+console.log(`
+PIX agent is up.
+  API            ${apiUrl}   (health: ${apiUrl}/healthz)
+  Temporal UI    ${uiUrl}
+  Temporal       127.0.0.1:${temporalPort}   namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
+  ConnectPSP     ${config.connectPspBaseUrl}${config.useSandbox ? '   (local sandbox)' : ''}
+  Data           ${dataDir}
+Press Ctrl-C to stop.`);

@@ -1,0 +1,14 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CashInPspEvent, CashInView, RefundRequest } from './types.js';
+
+/** Update-with-start target: answers once ConnectPSP accepted (or refused) the charge. */
+export const createCashInUpdate = defineUpdate<CashInView>('createCashIn');
+/** Confirms a PAID cash-in in manual settlement mode. */
+export const settleCashInUpdate = defineUpdate<CashInView>('settleCashIn');
+/** Asks for a full refund; answers at once with status REFUNDING. */
+export const refundCashInUpdate = defineUpdate<CashInView, [RefundRequest]>('refundCashIn');
+/** A verified ConnectPSP webhook for this cash-in. */
+export const cashInEventSignal = defineSignal<[CashInPspEvent]>('cashInEvent');
+export const cashInViewQuery = defineQuery<CashInView>('cashInView');
+
+export const cashInWorkflowId = (externalReference: string) => `cash-in:${externalReference}`;

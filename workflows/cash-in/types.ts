@@ -1,0 +1,96 @@
+/**
+ * The cash-in lifecycle's data, shared by the workflow and the API. Plain types only: workflow code must
+ * stay free of zod and Node APIs. Money is integer centavos everywhere.
+ */
+
+export const CashInStatus = {
+  CREATING: 'CREATING',
+  AWAITING_PAYMENT: 'AWAITING_PAYMENT',
+  PAID: 'PAID',
+  SETTLED: 'SETTLED',
+  REFUNDING: 'REFUNDING',
+  REFUNDED: 'REFUNDED',
+  EXPIRED: 'EXPIRED',
+  FAILED: 'FAILED',
+} as const;
+export type CashInStatus = (typeof CashInStatus)[keyof typeof CashInStatus];
+
+export type SettlementMode = 'auto' | 'manual';
+export type RefundReason = 'FRAUD' | 'DUPLICATED_PAYMENT' | 'CUSTOMER_REQUEST' | 'MERCHANT_ERROR';
+
+export interface CashInInput {
+  externalReference: string;
+  amountCentavos: number;
+  expirationInMinutes: number;
+  payer: { name: string; document: string };
+  openFinance?: { redirectUrl?: string };
+  settlement: { mode: SettlementMode; windowMinutes: number };
+  callbackUrl?: string;
+  metadata?: Record<string, string>;
+  /** Hash of the service's request, to tell a retry (same body) from a conflict (different body). */
+  requestFingerprint: string;
+  /** Unique per API request: tells the request that created the lifecycle (201) from its repeats (200). */
+  creationRequestId: string;
+  /** How long an EXPIRED cash-in keeps listening for a late payment to refund. */
+  latePaymentWindowMinutes: number;
+  /** A later run of a closed lifecycle (a refund or a late payment after it ended) starts from its last view. */
+  resumeFrom?: CashInView;
+}
+
+export interface TimelineEntry {
+  status: CashInStatus;
+  at: string;
+  reason: string;
+}
+
+/** One PIX payment ConnectPSP reported against this charge, and what we did with it. */
+export interface ReceivedPayment {
+  endToEndId: string;
+  amountCentavos: number;
+  paidAt: string;
+  disposition: 'ACCEPTED' | 'REFUNDING' | 'REFUNDED';
+  refundEndToEndId?: string;
+  refundReason?: string;
+}
+
+export interface CashInView {
+  externalReference: string;
+  status: CashInStatus;
+  amountCentavos: number;
+  settlementMode: SettlementMode;
+  createdAt: string;
+  expiresAt?: string;
+  connectPsp?: { transactionId: string; internalCode: string; endToEndId?: string };
+  pix?: { copyAndPaste: string; qrCodeImageBase64: string };
+  openFinance?: { paymentUrl: string };
+  paidAt?: string;
+  settledAt?: string;
+  refundedAt?: string;
+  failure?: { code: string; message: string };
+  payments: ReceivedPayment[];
+  timeline: TimelineEntry[];
+  requestFingerprint: string;
+  creationRequestId: string;
+  callbackUrl?: string;
+  metadata?: Record<string, string>;
+}
+
+/** A ConnectPSP cash-in webhook, reduced by the API to what the workflow needs (no personal data). */
+export interface CashInPspEvent {
+  eventType: 'CASHIN_PAID' | 'CASHIN_REFUNDED';
+  eventAt: string;
+  transactionId: string;
+  status: string;
+  amountCentavos: number;
+  endToEndId?: string;
+  originalEndToEndId?: string;
+  paidAt?: string;
+}
+
+export interface RefundRequest {
+  reason: RefundReason;
+  description?: string;
+}
+
+/** Refunds are accepted up to this long after payment (BACEN's PIX devolution limit). */
+export const REFUND_LIMIT_DAYS = 90;

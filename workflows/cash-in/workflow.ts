@@ -1,0 +1,342 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { ConnectPspActivities } from '../../activities/index.js';
+import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
+import { PaymentStatus } from '../search-attributes.js';
+import { formatBrl } from '../../connectpsp/money.js';
+import { startCallback } from '../callbacks/start-callback.js';
+import {
+  cashInEventSignal,
+  cashInViewQuery,
+  createCashInUpdate,
+  refundCashInUpdate,
+  settleCashInUpdate,
+} from './messages.js';
+import {
+  CashInStatus,
+  REFUND_LIMIT_DAYS,
+  type CashInInput,
+  type CashInPspEvent,
+  type CashInView,
+  type ReceivedPayment,
+  type RefundRequest,
+} from './types.js';
+
+// Creation retries without limit too: its idempotency key makes every retry safe, and giving up could strand a
+// charge ConnectPSP did create. The API stops waiting long before; the service asks again later.
+const write = proxyActivities<ConnectPspActivities>(connectPspWriteActivityOptions);
+const read = proxyActivities<ConnectPspActivities>(connectPspReadActivityOptions);
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** How long to wait for CASHIN_REFUNDED before asking ConnectPSP, and the cap of the growing poll interval. */
+const REFUND_WEBHOOK_GRACE = MINUTE;
+const MAX_POLL_INTERVAL = 60 * MINUTE;
+
+/**
+ * One PIX charge from creation to a terminal state (PRODUCT.md §5). ConnectPSP events arrive as signals;
+ * the service's requests (create, settle, refund) as updates whose synchronous validators refuse a request
+ * in the wrong state before it reaches history. Nothing paid is kept silently: an unexpected payment (late,
+ * second, or of another amount) is refunded and shows in the timeline.
+ */
+export async function cashIn(input: CashInInput): Promise<CashInView> {
+  const view: CashInView = input.resumeFrom ?? {
+    externalReference: input.externalReference,
+    status: CashInStatus.CREATING,
+    amountCentavos: input.amountCentavos,
+    settlementMode: input.settlement.mode,
+    createdAt: now(),
+    payments: [],
+    timeline: [{ status: CashInStatus.CREATING, at: now(), reason: 'charge requested' }],
+    requestFingerprint: input.requestFingerprint,
+    creationRequestId: input.creationRequestId,
+    callbackUrl: input.callbackUrl,
+    metadata: input.metadata,
+  };
+  const seenEvents = new Set<string>();
+  /** Payments to give back, in arrival order, with why. */
+  const refundQueue: { payment: ReceivedPayment; request: RefundRequest; why: string }[] = [];
+  let settleRequested = false;
+  let publishedStatus: CashInStatus | undefined = input.resumeFrom?.status;
+  const callbackStarts: Promise<unknown>[] = [];
+
+  const transition = (status: CashInStatus, reason: string) => {
+    view.status = status;
+    view.timeline.push({ status, at: now(), reason });
+    setCurrentDetails(describe(view));
+    if (input.callbackUrl) {
+      callbackStarts.push(
+        startCallback(input.callbackUrl, {
+          type: `cash-in.${status.toLowerCase()}`,
+          sequence: view.timeline.length,
+          data: { externalReference: view.externalReference, status, reason, amountCentavos: view.amountCentavos },
+        }),
+      );
+    }
+  };
+  /** Search attributes change once per await point, not per transition: fewer history events. */
+  const publish = () => {
+    if (publishedStatus === view.status) return;
+    publishedStatus = view.status;
+    upsertSearchAttributes([{ key: PaymentStatus, value: view.status }]);
+  };
+  const accepted = () => view.payments.find((p) => p.disposition === 'ACCEPTED' && p.refundReason === undefined);
+
+  const queueRefund = (payment: ReceivedPayment, request: RefundRequest, why: string) => {
+    payment.refundReason = why;
+    refundQueue.push({ payment, request, why });
+  };
+
+  const receivePayment = (endToEndId: string, amountCentavos: number, paidAt: string) => {
+    if (view.payments.some((p) => p.endToEndId === endToEndId)) return;
+    const payment: ReceivedPayment = { endToEndId, amountCentavos, paidAt, disposition: 'ACCEPTED' };
+    view.payments.push(payment);
+    const awaiting = view.status === CashInStatus.CREATING || view.status === CashInStatus.AWAITING_PAYMENT;
+    if (!awaiting || accepted() !== payment) {
+      const why =
+        view.status === CashInStatus.EXPIRED
+          ? 'late payment after expiry'
+          : accepted() !== payment
+            ? 'second payment for the same charge'
+            : `payment while ${view.status}`;
+      queueRefund(payment, { reason: 'DUPLICATED_PAYMENT', description: why }, why);
+    } else if (amountCentavos !== view.amountCentavos) {
+      queueRefund(
+        payment,
+        { reason: 'MERCHANT_ERROR', description: 'amount differs from the charge' },
+        `paid ${brl(amountCentavos)} instead of ${brl(view.amountCentavos)}`,
+      );
+    }
+  };
+
+  setHandler(cashInViewQuery, () => view);
+
+  setHandler(cashInEventSignal, (event: CashInPspEvent) => {
+    const key = `${event.eventType}:${event.endToEndId ?? event.status}`;
+    if (seenEvents.has(key)) return;
+    seenEvents.add(key);
+    if (event.eventType === 'CASHIN_PAID' && event.endToEndId) {
+      receivePayment(event.endToEndId, event.amountCentavos, event.paidAt ?? event.eventAt);
+    } else if (event.eventType === 'CASHIN_REFUNDED') {
+      const original = event.originalEndToEndId ?? accepted()?.endToEndId ?? view.payments[0]?.endToEndId;
+      const payment = view.payments.find((p) => p.endToEndId === original);
+      if (payment) confirmRefund(payment, event.endToEndId);
+    }
+  });
+
+  const confirmRefund = (payment: ReceivedPayment, refundEndToEndId: string | undefined) => {
+    payment.disposition = 'REFUNDED';
+    payment.refundEndToEndId ??= refundEndToEndId;
+  };
+
+  setHandler(
+    createCashInUpdate,
+    async () => {
+      await condition(() => view.status !== CashInStatus.CREATING);
+      return view;
+    },
+    { description: 'Answers with the charge (QR code or OpenFinance URL) once ConnectPSP accepted it' },
+  );
+
+  setHandler(
+    settleCashInUpdate,
+    () => {
+      settleRequested = true;
+      return view;
+    },
+    {
+      validator: () => {
+        if (view.status !== CashInStatus.PAID || view.settlementMode !== 'manual') {
+          throw ApplicationFailure.create({
+            type: 'INVALID_STATE',
+            message: `Only a PAID cash-in in manual settlement mode can be settled; this one is ${view.status}`,
+            details: [view.status],
+          });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    refundCashInUpdate,
+    (request) => {
+      const payment = accepted();
+      if (payment) queueRefund(payment, request, `refund requested: ${request.reason}`);
+      transition(CashInStatus.REFUNDING, `refund requested: ${request.reason}`);
+      return view;
+    },
+    {
+      validator: (_request: RefundRequest) => {
+        const refundable = view.status === CashInStatus.PAID || view.status === CashInStatus.SETTLED;
+        if (!refundable || !accepted()) {
+          throw ApplicationFailure.create({
+            type: 'INVALID_STATE',
+            message: `Only a PAID or SETTLED cash-in can be refunded; this one is ${view.status}`,
+            details: [view.status],
+          });
+        }
+        if (view.paidAt && Date.now() - Date.parse(view.paidAt) > REFUND_LIMIT_DAYS * DAY) {
+          throw ApplicationFailure.create({
+            type: 'REFUND_WINDOW_CLOSED',
+            message: `Refunds are accepted up to ${REFUND_LIMIT_DAYS} days after payment`,
+            details: [view.status],
+          });
+        }
+      },
+    },
+  );
+
+  /** Gives every queued payment back, each with its own idempotency key, and waits for ConnectPSP to confirm. */
+  const drainRefunds = async () => {
+    while (refundQueue.length > 0) {
+      const { payment, request, why } = refundQueue.shift()!;
+      // Giving back the lifecycle's own payment refunds the cash-in; an extra payment only shows in the timeline.
+      if (!accepted() && view.status !== CashInStatus.REFUNDING) transition(CashInStatus.REFUNDING, why);
+      publish();
+      await refundPayment(payment, request);
+      view.timeline.push({ status: view.status, at: now(), reason: `payment ${payment.endToEndId} refunded (${why})` });
+    }
+  };
+
+  const refundPayment = async (payment: ReceivedPayment, request: RefundRequest) => {
+    payment.disposition = payment.disposition === 'REFUNDED' ? 'REFUNDED' : 'REFUNDING';
+    if (payment.disposition === 'REFUNDING') {
+      try {
+        const result = await write.refundCashIn.executeWithOptions(
+          { ...connectPspWriteActivityOptions, summary: `refund ${brl(payment.amountCentavos)}` },
+          [{ operation: `refund:${payment.endToEndId}`, id: payment.endToEndId, ...request }],
+        );
+        payment.refundEndToEndId = result.endToEndId;
+        if (result.status === 'REFUNDED') confirmRefund(payment, result.endToEndId);
+      } catch (err) {
+        if (failureType(err) !== 'CASH_IN_ALREADY_REFUNDED') throw err;
+      }
+    }
+    let interval = REFUND_WEBHOOK_GRACE;
+    while (!(await condition(() => payment.disposition === 'REFUNDED', interval))) {
+      const remote = await read.getCashIn({ id: payment.endToEndId });
+      if (remote.status === 'REFUNDED') confirmRefund(payment, remote.endToEndId ?? undefined);
+      interval = Math.min(interval * 2, MAX_POLL_INTERVAL);
+    }
+  };
+
+  const finish = async (): Promise<CashInView> => {
+    await drainRefunds();
+    if (view.status === CashInStatus.REFUNDING) {
+      view.refundedAt = now();
+      transition(CashInStatus.REFUNDED, 'ConnectPSP confirmed the refund');
+    }
+    publish();
+    await Promise.all(callbackStarts);
+    return view;
+  };
+
+  if (input.resumeFrom) {
+    // A later run of a closed lifecycle: it exists only to handle the message that reopened it.
+    publish();
+    await condition(() => refundQueue.length > 0, '1 minute');
+    return finish();
+  }
+
+  // 1. Create the charge at ConnectPSP.
+  try {
+    const created = await write.createCashIn.executeWithOptions(
+      { ...connectPspWriteActivityOptions, summary: `create charge ${brl(input.amountCentavos)}` },
+      [
+        {
+          operation: 'create',
+          externalReference: input.externalReference,
+          amountCentavos: input.amountCentavos,
+          expirationInMinutes: input.expirationInMinutes,
+          payer: input.payer,
+          openFinance: input.openFinance,
+        },
+      ],
+    );
+    view.connectPsp = { transactionId: created.transactionId, internalCode: created.internalCode };
+    view.pix = created.pixData ?? undefined;
+    view.openFinance = created.paymentUrl ? { paymentUrl: created.paymentUrl } : undefined;
+    view.expiresAt = new Date(Date.now() + input.expirationInMinutes * MINUTE).toISOString();
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (!failure) throw err;
+    view.failure = { code: failure.type ?? 'UNKNOWN', message: failure.message };
+    transition(CashInStatus.FAILED, `ConnectPSP refused the charge: ${failure.type}`);
+    return finish();
+  }
+  transition(CashInStatus.AWAITING_PAYMENT, 'ConnectPSP accepted the charge');
+  publish();
+
+  // 2. Wait for the payment or the deadline; at the deadline, ask ConnectPSP before declaring EXPIRED.
+  const untilDeadline = Math.max(0, Date.parse(view.expiresAt!) - Date.now());
+  if (!(await condition(() => accepted() !== undefined || refundQueue.length > 0, untilDeadline))) {
+    const remote = await read.getCashIn({ id: view.connectPsp.transactionId });
+    const paidEndToEndId = remote.originalEndToEndId ?? remote.endToEndId;
+    if (paidEndToEndId && (remote.status === 'PAID' || remote.status === 'REFUNDED')) {
+      receivePayment(paidEndToEndId, remote.amountCentavos, remote.paidAt ?? now());
+    }
+  }
+  const payment = accepted();
+  if (!payment) {
+    if (refundQueue.length === 0) {
+      transition(CashInStatus.EXPIRED, 'no payment before the deadline (confirmed with ConnectPSP)');
+      publish();
+      await condition(() => refundQueue.length > 0, input.latePaymentWindowMinutes * MINUTE);
+    }
+    return finish();
+  }
+
+  // 3. Paid: settle now (auto) or when the service confirms within the window (manual).
+  view.paidAt = payment.paidAt;
+  view.connectPsp.endToEndId = payment.endToEndId;
+  transition(CashInStatus.PAID, `PIX payment ${payment.endToEndId} received`);
+  if (input.settlement.mode === 'auto') {
+    view.settledAt = now();
+    transition(CashInStatus.SETTLED, 'settled automatically');
+  } else {
+    publish();
+    const decided = await condition(
+      () => settleRequested || view.status !== CashInStatus.PAID,
+      input.settlement.windowMinutes * MINUTE,
+    );
+    if (settleRequested && view.status === CashInStatus.PAID) {
+      view.settledAt = now();
+      transition(CashInStatus.SETTLED, 'settled by the service');
+    } else if (!decided) {
+      const why = 'settlement window missed';
+      queueRefund(payment, { reason: 'MERCHANT_ERROR', description: why }, why);
+    }
+  }
+  publish();
+  // Pending work (a refund asked for meanwhile, a duplicate payment) is finished before the run closes.
+  // A refund asked after this run closed reopens the lifecycle in a new run (`resumeFrom`).
+  return finish();
+}
+
+function brl(centavos: number): string {
+  return `R$ ${formatBrl(centavos)}`;
+}
+
+function now(): string {
+  return new Date(Date.now()).toISOString();
+}
+
+function describe(view: CashInView): string {
+  return `**${view.status}** · ${brl(view.amountCentavos)} · ref \`${view.externalReference}\``;
+}
+
+function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause;
+  return undefined;
+}
+
+function failureType(err: unknown): string | undefined {
+  return applicationFailureOf(err)?.type ?? undefined;
+}
