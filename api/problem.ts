@@ -35,12 +35,12 @@ export class Problem extends Error {
     super(detail);
     this.name = 'Problem';
     this.body = {
+      ...extensions,
       type: TYPE_BASE + code.toLowerCase().replace(/_/g, '-'),
       title,
       status,
       code,
       detail,
-      ...extensions,
     };
     this.headers = headers;
   }

@@ -82,7 +82,7 @@ export class CashInService {
       throw conflict(
         'EXTERNAL_REFERENCE_CONFLICT',
         `A different cash-in already exists for externalReference ${body.externalReference}`,
-        { status: view.status },
+        { currentStatus: view.status },
       );
     }
     return { created: view.creationRequestId === input.creationRequestId, view };
@@ -212,7 +212,7 @@ export class CashInService {
       }
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const status = typeof err.cause.details?.[0] === 'string' ? err.cause.details[0] : undefined;
-        throw conflict(err.cause.type ?? 'INVALID_STATE', err.cause.message, { status });
+        throw conflict(err.cause.type ?? 'INVALID_STATE', err.cause.message, { currentStatus: status });
       }
       throw err;
     }
@@ -220,7 +220,9 @@ export class CashInService {
 }
 
 function invalidState(status: string): Problem {
-  return conflict('INVALID_STATE', `The cash-in is ${status}: this action is not allowed now`, { status });
+  return conflict('INVALID_STATE', `The cash-in is ${status}: this action is not allowed now`, {
+    currentStatus: status,
+  });
 }
 
 /** Whether a closed lifecycle has not seen this event yet (a new payment, or a refund it did not record). */

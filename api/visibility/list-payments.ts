@@ -25,7 +25,8 @@ export async function listPayments(temporal: Client, namespace: string, request:
     namespace,
     pageSize: request.limit,
     nextPageToken,
-    query: `${filters.join(' AND ')} ORDER BY StartTime DESC`,
+    // No ORDER BY: SQL visibility refuses it; its own order is open lifecycles first, then by close time, newest first.
+    query: filters.join(' AND '),
   });
   const seen = new Set<string>();
   const items = [];

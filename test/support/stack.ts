@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { createApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../config/env.js';
 import { freePort } from '../../scripts/ports.js';
-import { createSandbox } from '../../sandbox/index.js';
+import { createSandbox } from '../../sandbox/app.js';
 import { createWorkerActivities } from '../../worker/activities.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createTestEnv } from './temporal.js';

@@ -63,7 +63,6 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   const seenEvents = new Set<string>();
   /** Payments to give back, in arrival order, with why. */
   const refundQueue: { payment: ReceivedPayment; request: RefundRequest; why: string }[] = [];
-  let settleRequested = false;
   let publishedStatus: CashInStatus | undefined = input.resumeFrom?.status;
   const callbackStarts: Promise<unknown>[] = [];
 
@@ -148,7 +147,8 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   setHandler(
     settleCashInUpdate,
     () => {
-      settleRequested = true;
+      view.settledAt = now();
+      transition(CashInStatus.SETTLED, 'settled by the service');
       return view;
     },
     {
@@ -302,14 +302,8 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     transition(CashInStatus.SETTLED, 'settled automatically');
   } else {
     publish();
-    const decided = await condition(
-      () => settleRequested || view.status !== CashInStatus.PAID,
-      input.settlement.windowMinutes * MINUTE,
-    );
-    if (settleRequested && view.status === CashInStatus.PAID) {
-      view.settledAt = now();
-      transition(CashInStatus.SETTLED, 'settled by the service');
-    } else if (!decided) {
+    const decided = await condition(() => view.status !== CashInStatus.PAID, input.settlement.windowMinutes * MINUTE);
+    if (!decided) {
       const why = 'settlement window missed';
       queueRefund(payment, { reason: 'MERCHANT_ERROR', description: why }, why);
     }
