@@ -25,7 +25,6 @@ export const REDACTED_PATHS = [
   '*.payer',
   'payee',
   '*.payee',
-  'name',
   'document',
   '*.document',
   'pixKey',

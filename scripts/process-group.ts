@@ -35,14 +35,15 @@ export class ChildProcessGroup {
     return child;
   }
 
-  /** Polls until the URL answers 2xx; fails if the process dies first or after the timeout. */
+  /** Polls until the URL answers below 500 (it is serving); fails if the process dies first or on timeout. */
   async waitForHttp(name: string, url: string, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.children.has(name)) throw new Error(`${name} exited before it was ready`);
       try {
         const res = await fetch(url);
-        if (res.ok) return;
+        await res.body?.cancel();
+        if (res.status < 500) return;
       } catch {
         // not listening yet
       }

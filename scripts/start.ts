@@ -61,7 +61,7 @@ children.onUnexpectedExit((name, code) => {
 const childEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}` };
 if (config.useSandbox) {
   children.start('sandbox', 'sandbox/main.ts', childEnv);
-  await children.waitForHttp('sandbox', `${config.connectPspBaseUrl}/_sandbox/health`);
+  await children.waitForHttp('sandbox', `${config.connectPspBaseUrl}/_sandbox/transactions`);
 }
 children.start('worker', 'worker/main.ts', childEnv);
 children.start('api', 'api/main.ts', childEnv);
