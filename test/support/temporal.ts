@@ -1,4 +1,6 @@
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { startDevServer } from '../../scripts/dev-server.js';
 import { resolveTestServer } from '../../scripts/temporal-binaries.js';
 
@@ -8,6 +10,21 @@ export function createTestEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The time-skipping test server, for workflows with long timers (expiry, settlement windows, refund limits). */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: resolveTestServer().executable } });
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: resolveTestServer().executable },
+  });
+  // The test server has no flag for search attributes; it takes them through the operator API.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]!]),
+    ),
+  });
+  return env;
 }
+
+const INDEXED_VALUE_TYPES = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as Record<string, temporal.api.enums.v1.IndexedValueType>;

@@ -5,6 +5,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ConnectPspActivities } from '../../activities/index.js';
@@ -39,6 +40,8 @@ const DAY = 24 * 60 * MINUTE;
 /** How long to wait for CASHIN_REFUNDED before asking ConnectPSP, and the cap of the growing poll interval. */
 const REFUND_WEBHOOK_GRACE = MINUTE;
 const MAX_POLL_INTERVAL = 60 * MINUTE;
+/** MISSING_END_TO_END_ID clears within minutes; past this many tries an operator looks at it. */
+const MAX_REFUND_ATTEMPTS = 30;
 
 /**
  * One PIX charge from creation to a terminal state (PRODUCT.md §5). ConnectPSP events arrive as signals;
@@ -200,23 +203,44 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       // Giving back the lifecycle's own payment refunds the cash-in; an extra payment only shows in the timeline.
       if (!accepted() && view.status !== CashInStatus.REFUNDING) transition(CashInStatus.REFUNDING, why);
       publish();
-      await refundPayment(payment, request);
-      view.timeline.push({ status: view.status, at: now(), reason: `payment ${payment.endToEndId} refunded (${why})` });
+      if (await refundPayment(payment, request)) {
+        view.timeline.push({
+          status: view.status,
+          at: now(),
+          reason: `payment ${payment.endToEndId} refunded (${why})`,
+        });
+      } else if (view.status === CashInStatus.REFUNDING) {
+        // Back to where it was, so the service (or an operator) can act; nothing is hidden.
+        transition(statusBeforeRefund(view), 'refund refused by ConnectPSP');
+      }
     }
   };
 
-  const refundPayment = async (payment: ReceivedPayment, request: RefundRequest) => {
-    payment.disposition = payment.disposition === 'REFUNDED' ? 'REFUNDED' : 'REFUNDING';
-    if (payment.disposition === 'REFUNDING') {
+  /** Gives one payment back. Resolves false when ConnectPSP refuses for good (the timeline says why). */
+  const refundPayment = async (payment: ReceivedPayment, request: RefundRequest): Promise<boolean> => {
+    if (payment.disposition !== 'REFUNDED') payment.disposition = 'REFUNDING';
+    // ConnectPSP replays a refused request under the same idempotency key, so a retry after
+    // MISSING_END_TO_END_ID (the settlement proof is not there yet) needs a key of its own.
+    for (let attempt = 1; payment.disposition === 'REFUNDING'; attempt++) {
       try {
         const result = await write.refundCashIn.executeWithOptions(
           { ...connectPspWriteActivityOptions, summary: `refund ${brl(payment.amountCentavos)}` },
-          [{ operation: `refund:${payment.endToEndId}`, id: payment.endToEndId, ...request }],
+          [{ operation: refundOperation(payment.endToEndId, attempt), id: payment.endToEndId, ...request }],
         );
         payment.refundEndToEndId = result.endToEndId;
         if (result.status === 'REFUNDED') confirmRefund(payment, result.endToEndId);
+        break;
       } catch (err) {
-        if (failureType(err) !== 'CASH_IN_ALREADY_REFUNDED') throw err;
+        const type = failureType(err);
+        if (type === 'CASH_IN_ALREADY_REFUNDED') break;
+        if (type === 'MISSING_END_TO_END_ID' && attempt < MAX_REFUND_ATTEMPTS) {
+          await sleep(Math.min(attempt * MINUTE, MAX_POLL_INTERVAL));
+          continue;
+        }
+        if (type === undefined) throw err;
+        payment.disposition = 'ACCEPTED';
+        view.timeline.push({ status: view.status, at: now(), reason: `refund refused by ConnectPSP: ${type}` });
+        return false;
       }
     }
     let interval = REFUND_WEBHOOK_GRACE;
@@ -225,6 +249,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       if (remote.status === 'REFUNDED') confirmRefund(payment, remote.endToEndId ?? undefined);
       interval = Math.min(interval * 2, MAX_POLL_INTERVAL);
     }
+    return true;
   };
 
   const finish = async (): Promise<CashInView> => {
@@ -312,6 +337,16 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   // Pending work (a refund asked for meanwhile, a duplicate payment) is finished before the run closes.
   // A refund asked after this run closed reopens the lifecycle in a new run (`resumeFrom`).
   return finish();
+}
+
+/** The first attempt keeps the plain name so histories recorded before retries existed replay unchanged. */
+function refundOperation(endToEndId: string, attempt: number): string {
+  return attempt === 1 ? `refund:${endToEndId}` : `refund:${endToEndId}:${attempt}`;
+}
+
+function statusBeforeRefund(view: CashInView): CashInStatus {
+  const before = [...view.timeline].reverse().find((t) => t.status !== CashInStatus.REFUNDING);
+  return before?.status ?? CashInStatus.PAID;
 }
 
 function brl(centavos: number): string {
