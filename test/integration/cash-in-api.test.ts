@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { ConnectPspClient } from '../../connectpsp/client.js';
+import { recordHistory } from '../support/histories.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -51,6 +52,7 @@ test('a cash-in answers 201 with the QR code, then settles automatically once pa
     'PAID',
     'SETTLED',
   ]);
+  await recordHistory(stack.env.client, `cash-in:${body.externalReference}`, 'cash-in-auto-settled');
 });
 
 test('the same request again answers 200 with the same cash-in and creates nothing new at ConnectPSP', async () => {
@@ -114,6 +116,8 @@ test('in manual mode a paid cash-in waits for settle; settling twice is a 409 na
   const again = await stack.api('POST', `/v1/cash-ins/${body.externalReference}/settle`);
   expect(again.status).toBe(409);
   expect(again.body.currentStatus).toBe('SETTLED');
+  await stack.waitFor(`/v1/cash-ins/${body.externalReference}`, (b) => b.status === 'SETTLED');
+  await recordHistory(stack.env.client, `cash-in:${body.externalReference}`, 'cash-in-manual-settled');
 });
 
 test('a settled cash-in is refunded on request and ends REFUNDED', async () => {
@@ -129,6 +133,7 @@ test('a settled cash-in is refunded on request and ends REFUNDED', async () => {
   expect(refunded.payments[0].refundEndToEndId).toMatch(/^D\d{8}/);
   const again = await stack.api('POST', `/v1/cash-ins/${body.externalReference}/refund`, { reason: 'FRAUD' });
   expect(again.status).toBe(409);
+  await recordHistory(stack.env.client, `cash-in:${body.externalReference}`, 'cash-in-refunded-after-reopen');
 });
 
 test('a refund before payment is a 409 naming the status', async () => {
@@ -168,6 +173,7 @@ test('duplicate webhook deliveries change nothing', async () => {
     const view = await stack.api('GET', `/v1/cash-ins/${body.externalReference}`);
     expect(view.body.payments).toHaveLength(1);
     expect(view.body.timeline).toEqual(settled.timeline);
+    await recordHistory(stack.env.client, `cash-in:${body.externalReference}`, 'cash-in-duplicate-webhooks');
   } finally {
     await stack.sandbox('DELETE', '/_sandbox/faults');
   }
@@ -199,6 +205,7 @@ test('ConnectPSP refusing the charge is a 4xx problem carrying its code, and the
   const view = await stack.api('GET', `/v1/cash-ins/${externalReference}`);
   expect(view.body.status).toBe('FAILED');
   expect(view.body.failure.code).toBe('DUPLICATE_EXTERNAL_REFERENCE');
+  await recordHistory(stack.env.client, `cash-in:${externalReference}`, 'cash-in-refused');
 });
 
 test('an unknown reference is a 404 problem', async () => {
