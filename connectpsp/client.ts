@@ -233,6 +233,14 @@ export class ConnectPspClient {
     );
   }
 
+  /**
+   * Makes sure an access token is at hand: the cached one, or a new one from `POST /auth/token`. Readiness
+   * probes call it: it proves ConnectPSP answers and accepts our credentials, at most one token request per hour.
+   */
+  async authenticate(options: CallOptions = {}): Promise<void> {
+    await this.#tokens.get(options.signal);
+  }
+
   /** Closes the connection pool once in-flight calls finish. */
   close(): Promise<void> {
     return this.#transport.close();

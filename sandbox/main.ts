@@ -1,0 +1,26 @@
+import { loadConfig } from '../config/env.js';
+import { createSandbox } from './app.js';
+
+/** `npm run sandbox`: the simulator on SANDBOX_HOST:SANDBOX_PORT with the CONNECTPSP_* credentials. */
+const config = loadConfig();
+const sandbox = await createSandbox({
+  host: config.SANDBOX_HOST,
+  port: config.SANDBOX_PORT,
+  applications: [
+    {
+      clientId: config.CONNECTPSP_CLIENT_ID,
+      clientSecret: config.CONNECTPSP_CLIENT_SECRET,
+      applicationToken: config.CONNECTPSP_APPLICATION_TOKEN,
+      cryptoToken: config.CONNECTPSP_CRYPTO_TOKEN,
+    },
+  ],
+  autoPayMs: config.SANDBOX_AUTO_PAY_MS,
+});
+const autoPay = config.SANDBOX_AUTO_PAY_MS === undefined ? 'off' : `${config.SANDBOX_AUTO_PAY_MS} ms`;
+console.log(`ConnectPSP sandbox listening on ${sandbox.url} (auto-pay ${autoPay})`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void sandbox.close().then(() => process.exit(0));
+  });
+}
