@@ -1,0 +1,238 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { CashOutResult, ConnectPspActivities } from '../../activities/index.js';
+import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
+import { formatBrl } from '../../connectpsp/money.js';
+import { startCallback } from '../callbacks/start-callback.js';
+import { PaymentStatus } from '../search-attributes.js';
+import { cashOutEventSignal, cashOutViewQuery, createCashOutUpdate } from './messages.js';
+import { CashOutStatus, type CashOutInput, type CashOutPspEvent, type CashOutView } from './types.js';
+
+// Creation retries without limit: its idempotency key (`operation: 'create'`) makes every retry safe, and giving
+// up could leave a payout ConnectPSP did make with no lifecycle watching it.
+const write = proxyActivities<ConnectPspActivities>(connectPspWriteActivityOptions);
+const read = proxyActivities<ConnectPspActivities>(connectPspReadActivityOptions);
+
+const MINUTE = 60_000;
+/** Cap of the growing interval between status checks of a payout whose webhook does not come. */
+const MAX_POLL_INTERVAL = 60 * MINUTE;
+
+/** How far along the lifecycle each status is: an event never moves it back (duplicates and stale news). */
+const RANK: Record<CashOutStatus, number> = { CREATING: 0, PROCESSING: 1, COMPLETED: 2, FAILED: 2, REFUNDED: 3 };
+const FINAL: readonly CashOutStatus[] = [CashOutStatus.FAILED, CashOutStatus.REFUNDED];
+
+/**
+ * One payout from creation to a known outcome (PRODUCT.md §5): CREATING → PROCESSING → COMPLETED | FAILED, and
+ * COMPLETED → REFUNDED when the receiving bank returns it within the refund window. ConnectPSP events arrive as
+ * signals; when none comes, the workflow asks ConnectPSP at growing intervals. Webhooks and polls go through one
+ * forward-only state machine, so duplicated, reordered or late news changes nothing.
+ */
+export async function cashOut(input: CashOutInput): Promise<CashOutView> {
+  const view: CashOutView = input.resumeFrom ?? initialView(input);
+  // The API starts the workflow with PaymentStatus = CREATING (or the closed run's status when reopening).
+  let publishedStatus: CashOutStatus = view.status;
+  const callbackStarts: Promise<unknown>[] = [];
+
+  const transition = (status: CashOutStatus, reason: string) => {
+    view.status = status;
+    view.timeline.push({ status, at: now(), reason });
+    setCurrentDetails(describe(view));
+    if (view.callbackUrl) {
+      callbackStarts.push(
+        startCallback(view.callbackUrl, {
+          type: `cash-out.${status.toLowerCase()}`,
+          sequence: view.timeline.length,
+          data: { externalReference: view.externalReference, status, reason, amountCentavos: view.amountCentavos },
+        }),
+      );
+    }
+  };
+  /** Search attributes change once per await point, not per transition: fewer history events. */
+  const publish = () => {
+    if (publishedStatus === view.status) return;
+    publishedStatus = view.status;
+    upsertSearchAttributes([{ key: PaymentStatus, value: view.status }]);
+  };
+
+  /** Moves the lifecycle forward to what ConnectPSP reports, through every intermediate state. */
+  const advance = (remote: CashOutPspEvent, how: string) => {
+    const target = statusOf(remote.status);
+    if (FINAL.includes(view.status) || RANK[target] <= RANK[view.status]) return;
+    view.connectPsp ??= { transactionId: remote.transactionId, internalCode: remote.internalCode };
+    if (view.status === CashOutStatus.CREATING) transition(CashOutStatus.PROCESSING, 'ConnectPSP accepted the payout');
+    if (target === CashOutStatus.FAILED) {
+      view.failure = remote.failure ?? {
+        code: remote.status === 'CANCELLED' ? 'CANCELLED' : 'UNKNOWN',
+        message: `ConnectPSP reports the payout as ${remote.status}`,
+      };
+      view.failedAt = remote.failedAt ?? now();
+      transition(CashOutStatus.FAILED, `payout failed: ${view.failure.code} (${how})`);
+      return;
+    }
+    if (target !== CashOutStatus.PROCESSING && view.status === CashOutStatus.PROCESSING) {
+      // A REFUNDED report carries the settlement id as `originalEndToEndId`.
+      view.connectPsp.endToEndId = remote.originalEndToEndId ?? remote.endToEndId;
+      view.completedAt = remote.completedAt ?? now();
+      transition(CashOutStatus.COMPLETED, `PIX ${view.connectPsp.endToEndId ?? ''} settled (${how})`);
+    }
+    if (target === CashOutStatus.REFUNDED) {
+      view.connectPsp.originalEndToEndId = remote.originalEndToEndId ?? view.connectPsp.endToEndId;
+      view.connectPsp.endToEndId = remote.endToEndId;
+      view.refundedAt = remote.refundedAt ?? now();
+      transition(
+        CashOutStatus.REFUNDED,
+        `returned by the receiving bank as ${remote.endToEndId ?? 'a devolution'} (${how})`,
+      );
+    }
+  };
+
+  const poll = async () => {
+    const remote = await read.getCashOut.executeWithOptions(
+      { ...connectPspReadActivityOptions, summary: 'check payout status' },
+      [{ id: view.connectPsp!.transactionId }],
+    );
+    advance(observed(remote), 'found by polling ConnectPSP');
+  };
+
+  const finish = async (): Promise<CashOutView> => {
+    publish();
+    await Promise.all(callbackStarts);
+    return view;
+  };
+
+  setHandler(cashOutViewQuery, () => view);
+  setHandler(cashOutEventSignal, (event: CashOutPspEvent) => advance(event, `${event.eventType} webhook`));
+  setHandler(
+    createCashOutUpdate,
+    async () => {
+      await condition(() => view.status !== CashOutStatus.CREATING);
+      return view;
+    },
+    { description: 'Answers with the payout once ConnectPSP accepted or refused it' },
+  );
+
+  if (input.resumeFrom) {
+    // A later run of a closed lifecycle: it exists only to record the event that reopened it.
+    const before = view.status;
+    await condition(() => view.status !== before, '1 minute');
+    return finish();
+  }
+
+  // 1. Ask ConnectPSP for the payout (signed, idempotent).
+  if (!input.payee) throw ApplicationFailure.nonRetryable('A new cash-out needs its payee', 'INVALID_INPUT');
+  const payee = input.payee;
+  try {
+    const created = await write.createCashOut.executeWithOptions(
+      { ...connectPspWriteActivityOptions, summary: `pay out ${brl(input.amountCentavos)}` },
+      [
+        {
+          operation: 'create',
+          externalReference: input.externalReference,
+          amountCentavos: input.amountCentavos,
+          description: input.description,
+          payee,
+        },
+      ],
+    );
+    advance(observed(created), 'ConnectPSP answered the create');
+  } catch (err) {
+    const failure = applicationFailureOf(err);
+    if (!failure) throw err;
+    view.failure = { code: failure.type ?? 'UNKNOWN', message: failure.message };
+    view.failedAt = now();
+    transition(CashOutStatus.FAILED, `ConnectPSP refused the payout: ${view.failure.code}`);
+    return finish();
+  }
+
+  // 2. Wait for CASHOUT_COMPLETED or CASHOUT_FAILED; without one, ask ConnectPSP at growing intervals.
+  publish();
+  for (let interval = input.firstPollSeconds * 1000; view.status === CashOutStatus.PROCESSING;) {
+    if (await condition(() => view.status !== CashOutStatus.PROCESSING, interval)) break;
+    await poll();
+    interval = Math.min(interval * 2, MAX_POLL_INTERVAL);
+  }
+
+  // 3. Completed: stay open for a return by the receiving bank; ask once more before closing, in case its
+  // webhook was lost. A return after this run closed reopens the lifecycle in a new run (`resumeFrom`).
+  if (view.status === CashOutStatus.COMPLETED) {
+    publish();
+    if (!(await condition(() => view.status !== CashOutStatus.COMPLETED, input.refundWindowMinutes * MINUTE))) {
+      await poll();
+    }
+  }
+  return finish();
+}
+
+function initialView(input: CashOutInput): CashOutView {
+  const destination = input.payee?.destination;
+  return {
+    externalReference: input.externalReference,
+    status: CashOutStatus.CREATING,
+    amountCentavos: input.amountCentavos,
+    destination:
+      destination?.type === 'PIX' ? { type: 'PIX', pixKeyType: destination.pixKeyType } : { type: 'BANK_ACCOUNT' },
+    createdAt: now(),
+    timeline: [{ status: CashOutStatus.CREATING, at: now(), reason: 'payout requested' }],
+    requestFingerprint: input.requestFingerprint,
+    creationRequestId: input.creationRequestId,
+    callbackUrl: input.callbackUrl,
+  };
+}
+
+/** ConnectPSP's status in our terms. Anything unknown means "still processing", never success. */
+function statusOf(remote: string): CashOutStatus {
+  switch (remote) {
+    case 'COMPLETED':
+      return CashOutStatus.COMPLETED;
+    case 'REFUNDED':
+      return CashOutStatus.REFUNDED;
+    case 'FAILED':
+    case 'CANCELLED':
+      return CashOutStatus.FAILED;
+    default:
+      return CashOutStatus.PROCESSING;
+  }
+}
+
+function observed(result: CashOutResult): CashOutPspEvent {
+  return {
+    eventType: 'POLL',
+    eventAt: now(),
+    transactionId: result.transactionId,
+    internalCode: result.internalCode,
+    status: result.status,
+    amountCentavos: result.amountCentavos,
+    endToEndId: result.endToEndId ?? undefined,
+    originalEndToEndId: result.originalEndToEndId ?? undefined,
+    failure: result.failure ?? undefined,
+    completedAt: result.completedAt ?? undefined,
+    failedAt: result.failedAt ?? undefined,
+    refundedAt: result.refundedAt ?? undefined,
+  };
+}
+
+function brl(centavos: number): string {
+  return `R$ ${formatBrl(centavos)}`;
+}
+
+function now(): string {
+  return new Date(Date.now()).toISOString();
+}
+
+function describe(view: CashOutView): string {
+  const via = view.destination.type === 'PIX' ? `PIX ${view.destination.pixKeyType} key` : 'bank account';
+  const failure = view.failure ? ` · ${view.failure.code}` : '';
+  return `**${view.status}** · ${brl(view.amountCentavos)} via ${via} · ref \`${view.externalReference}\`${failure}`;
+}
+
+function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause;
+  return undefined;
+}
