@@ -62,6 +62,9 @@ const PATTERNS: readonly RegExp[] = [
   /\b\d{3}\.\d{3}\.\d{3}-\d{2}\b/g,
   /\b\d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}\b/g,
   /(?<![\w.])(?:\d{11}|\d{14})(?![\w.])/g,
+  // Alphanumeric CNPJ (from July 2026): 12 of 0-9A-Z with at least one letter, then 2 check digits.
+  /(?<![\w.])(?=[0-9A-Z]{0,11}[A-Z])[0-9A-Z]{12}\d{2}(?![\w.])/g,
+  /\b[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}\/[0-9A-Z]{4}-\d{2}\b/g,
   // 64-hex HMACs (DigitalSignature, X-Connect-Signature).
   /\b[0-9a-f]{64}\b/gi,
 ];

@@ -28,7 +28,7 @@ export const BankAccountTypeSchema = z.enum(BankAccountType);
 /** Formats of PIX keys per type. Undocumented by ConnectPSP: these are the BACEN DICT formats. */
 export const PIX_KEY_PATTERNS: Record<PixKeyType, RegExp> = {
   CPF: /^\d{11}$/,
-  CNPJ: /^\d{14}$/,
+  CNPJ: /^[0-9A-Z]{12}\d{2}$/,
   EMAIL: /^[^\s@]+@[^\s@]+$/,
   PHONE: /^\+55\d{10,11}$/,
   EVP: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,

@@ -10,8 +10,11 @@ import { isBrlAmount } from '../money.js';
 export const END_TO_END_ID_PATTERN = /^[ED]\d{8}\d{12}[A-Za-z0-9]{11}$/;
 /** Cash-in TxId as issued by ConnectPSP: 35 lowercase alphanumerics (a BACEN txid allows 26–35). */
 export const CASH_IN_TRANSACTION_ID_PATTERN = /^[a-z0-9]{35}$/;
-/** Digits only: CPF has 11, CNPJ has 14. */
-export const DOCUMENT_PATTERN = /^(\d{11}|\d{14})$/;
+/**
+ * CPF has 11 digits; CNPJ has 14 characters. The contract (March 2026) says digits only, but from July 2026 the
+ * Receita Federal issues alphanumeric CNPJs (12 of 0-9A-Z, then 2 check digits), which every PSP must accept.
+ */
+export const DOCUMENT_PATTERN = /^(\d{11}|[0-9A-Z]{12}\d{2})$/;
 /** 8-digit ISPB of a Brazilian payment institution. */
 export const ISPB_PATTERN = /^\d{8}$/;
 
@@ -30,7 +33,7 @@ export const NonNegativeBrlAmountSchema = z
 /** A BRL amount in a response: any exact wire amount, so balances may be zero. */
 export const BrlAmountSchema = z.number().refine(isBrlAmount, { message: 'must have at most 2 decimal places' });
 
-export const DocumentSchema = z.string().regex(DOCUMENT_PATTERN, 'must be a CPF (11 digits) or CNPJ (14 digits)');
+export const DocumentSchema = z.string().regex(DOCUMENT_PATTERN, 'must be a CPF (11 digits) or CNPJ (14 characters)');
 export const IspbSchema = z.string().regex(ISPB_PATTERN, 'must be 8 digits');
 
 /** ISO 8601 timestamp with `Z` or an offset: transactions use `-03:00`, envelopes and tokens use `Z`. */

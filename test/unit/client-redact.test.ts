@@ -51,3 +51,9 @@ describe('redact', () => {
     expect(redactSecrets('crypto=test-crypto-token-123;', ['test-crypto-token-123', ''])).toBe(`crypto=${REDACTED};`);
   });
 });
+
+test('alphanumeric CNPJs are masked in free text, while ConnectPSP internal codes are kept', () => {
+  expect(redactText('payee 12ABC34501DE35 / 12.ABC.345/01DE-35 code IVKPRMOCDY US7B1JQ')).toBe(
+    'payee [REDACTED] / [REDACTED] code IVKPRMOCDY US7B1JQ',
+  );
+});
