@@ -1,12 +1,13 @@
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { startDevServer } from '../../scripts/dev-server.js';
 import { resolveTestServer } from '../../scripts/temporal-binaries.js';
 
 /** A real Temporal dev server on a free port with an in-memory database, our search attributes registered. */
-export function createTestEnv(): Promise<TestWorkflowEnvironment> {
-  return startDevServer();
+export function createTestEnv(options: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
+  return startDevServer(options);
 }
 
 /** The time-skipping test server, for workflows with long timers (expiry, settlement windows, refund limits). */
@@ -25,6 +26,6 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 }
 
 const INDEXED_VALUE_TYPES = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
-} as Record<string, temporal.api.enums.v1.IndexedValueType>;
+  KEYWORD: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as Record<string, proto.temporal.api.enums.v1.IndexedValueType>;
