@@ -1,15 +1,28 @@
 import { once } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { createDataConverter } from '../codec/data-converter.js';
 import { loadConfig } from '../config/env.js';
+import { ConnectPspClient } from '../connectpsp/client.js';
 import { createLogger } from '../observability/logger.js';
+import { createTracing } from '../observability/tracing.js';
 import { createApp } from './app.js';
 
 const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
+const tracing = createTracing(config, 'pix-agent-api');
 
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const server = createApp({ config, temporal, logger }).listen(config.API_PORT, config.API_HOST);
+const temporal = new Client({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  // Payloads (names, documents, PIX keys) reach Temporal encrypted; the worker shares the keys.
+  dataConverter: createDataConverter(config.PAYLOAD_KEYS),
+  // Trace context travels to the workflow in Temporal headers; without tracing no interceptor runs at all.
+  interceptors: tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] } : {},
+});
+const connectPsp = ConnectPspClient.fromConfig(config);
+const server = createApp({ config, temporal, logger, connectPsp, tracing }).listen(config.API_PORT, config.API_HOST);
 await once(server, 'listening');
 logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'API listening');
 
@@ -18,6 +31,8 @@ async function shutdown(signal: string): Promise<void> {
   server.close();
   server.closeIdleConnections();
   await connection.close();
+  await connectPsp.close();
+  await tracing?.shutdown();
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

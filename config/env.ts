@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseApiKeys } from '../api/auth/api-keys.js';
+import { parsePayloadKeys } from '../codec/payload-keys.js';
 
 /**
  * The one place the environment is read. Every process (API, worker, sandbox, scripts) calls
@@ -22,6 +24,30 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === '' ? undefined : v));
+
+/** Variables that hold secrets; each may instead be read from a file named by `<NAME>_FILE` (Docker secrets). */
+const SECRET_VARIABLES = [
+  'CONNECTPSP_CLIENT_SECRET',
+  'CONNECTPSP_APPLICATION_TOKEN',
+  'CONNECTPSP_CRYPTO_TOKEN',
+  'CALLBACK_SECRET',
+  'API_KEYS',
+  'OIDC_INTROSPECTION_CLIENT_SECRET',
+  'PAYLOAD_KEYS',
+] as const;
+
+/** A zod transform that parses with `parse`, reporting its error message (which never echoes a secret). */
+function parsedWith<T>(parse: (value: string) => T[]) {
+  return (value: string | undefined, ctx: z.RefinementCtx<string | undefined>): T[] => {
+    if (value === undefined) return [];
+    try {
+      return parse(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  };
+}
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -49,6 +75,50 @@ const schema = z.object({
 
   DATA_DIR: z.string().min(1).default('.data'),
 
+  /** Where the worker serves the Temporal SDK's Prometheus metrics; port 0 turns them off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** A workflow bundle built ahead by `npm run bundle:workflows`; unset bundles the sources at worker start. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
+  /** Where spans go: nowhere (no tracing code on the hot paths), an OTLP/HTTP collector, or stdout. */
+  TRACING_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
+  /** OTLP/HTTP traces endpoint, used when `TRACING_EXPORTER=otlp`. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
+  /** Base of the Temporal Web UI links printed by the demo and written in logs. */
+  TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
+
+  /** Static API keys, hashed: `name:sha256hex:scope,scope;name2:...` (`*` = every scope). See README "Authentication". */
+  API_KEYS: optionalString.transform(parsedWith(parseApiKeys)),
+  /** OIDC issuer whose access tokens the API accepts; its configuration and JWKS are discovered from it. */
+  OIDC_ISSUER: optionalString.pipe(z.url({ error: 'must be the issuer URL' }).optional()),
+  /** The `aud` our API requires in access tokens (its resource identifier at the identity provider). */
+  OIDC_AUDIENCE: optionalString,
+  /** JWS algorithms accepted on access tokens; `none` and symmetric (HS*) algorithms are never accepted. */
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,PS256,ES256,EdDSA')
+    .transform((v) => v.split(',').map((a) => a.trim()))
+    .refine((algs) => algs.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/.test(a)), {
+      error: 'must list asymmetric JWS algorithms only (RS*, PS*, ES*, EdDSA); none and HS* are refused',
+    }),
+  /** Leeway on `exp` and `nbf` for clock skew between us and the identity provider. */
+  OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** Client of the identity provider that may call its introspection endpoint (RFC 7662) for opaque tokens. */
+  OIDC_INTROSPECTION_CLIENT_ID: optionalString,
+  OIDC_INTROSPECTION_CLIENT_SECRET: optionalString,
+  /** Requests per second each credential may make to `/v1` (token bucket), and how many at once. */
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
+  /** AES-256-GCM keys of the payload codec: `kid:base64key,kid2:...`; the first encrypts, all decrypt. */
+  PAYLOAD_KEYS: optionalString.transform(parsedWith(parsePayloadKeys)),
+  /** Browser origins allowed to call the codec endpoint (the Temporal Web UI), comma-separated. */
+  CODEC_CORS_ORIGINS: optionalString,
+  /** Lets `callbackUrl` reach loopback, private and link-local addresses: development and tests only. */
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+
   /** Standard Webhooks secret (`whsec_` + base64) that signs our callbacks to services. */
   CALLBACK_SECRET: z
     .string()
@@ -60,6 +130,16 @@ const schema = z.object({
   LATE_PAYMENT_WINDOW_MINUTES: z.coerce.number().int().positive().default(1440),
   /** Default manual settlement window when the service gives none. */
   SETTLEMENT_WINDOW_MINUTES: z.coerce.number().int().positive().default(1440),
+  /** Largest cash-out accepted, in BRL. */
+  CASH_OUT_MAX_AMOUNT: z.coerce.number().positive().default(100_000),
+  /** How long a COMPLETED cash-out stays open for the receiving bank to return it (7 days). */
+  CASH_OUT_REFUND_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 60),
+  /** First wait for a cash-out webhook before asking ConnectPSP; later waits double, up to an hour. */
+  CASH_OUT_FIRST_POLL_SECONDS: z.coerce.number().int().positive().default(60),
 });
 
 export type RawEnv = z.infer<typeof schema>;
@@ -71,6 +151,10 @@ export interface Config extends RawEnv {
   useSandbox: boolean;
   /** How ConnectPSP reaches our webhook endpoint. */
   publicBaseUrl: string;
+  /** The Temporal Web UI, for links: the configured URL, or the embedded dev server's. */
+  temporalUiUrl: string;
+  /** Origins of the Temporal Web UI allowed to call the codec endpoint from a browser. */
+  codecCorsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -80,7 +164,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // A local .env (never committed) fills in what the shell did not set.
   if (env === process.env && existsSync('.env')) process.loadEnvFile('.env');
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(withSecretFiles(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -89,11 +173,64 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw.NODE_ENV === 'production' && raw.CALLBACK_SECRET === DEV_CALLBACK_SECRET) {
     throw new ConfigError('Invalid configuration:\n  CALLBACK_SECRET: must be set in production');
   }
+  const securityProblems = securityConfigProblems(raw);
+  if (securityProblems.length > 0) throw new ConfigError(`Invalid configuration:\n${securityProblems.join('\n')}`);
   const useSandbox = raw.CONNECTPSP_BASE_URL === undefined;
   return {
     ...raw,
     useSandbox,
     connectPspBaseUrl: raw.CONNECTPSP_BASE_URL ?? `http://${raw.SANDBOX_HOST}:${raw.SANDBOX_PORT}`,
     publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://127.0.0.1:${raw.API_PORT}`,
+    temporalUiUrl: (raw.TEMPORAL_UI_URL ?? `http://127.0.0.1:${raw.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
+    codecCorsOrigins: raw.CODEC_CORS_ORIGINS?.split(',').map((o) => o.trim().replace(/\/+$/, '')) ?? [
+      `http://127.0.0.1:${raw.TEMPORAL_UI_PORT}`,
+      `http://localhost:${raw.TEMPORAL_UI_PORT}`,
+    ],
   };
+}
+
+/** Fills `NAME` from the file named by `NAME_FILE`, for the secrets in {@link SECRET_VARIABLES}. */
+function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const resolved = { ...env };
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name])
+      throw new ConfigError(`Invalid configuration:\n  ${name}: set either ${name} or ${name}_FILE, not both`);
+    try {
+      resolved[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(
+        `Invalid configuration:\n  ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`,
+      );
+    }
+  }
+  return resolved;
+}
+
+/** Rules across variables: production never runs open, unencrypted or against an insecure issuer. */
+function securityConfigProblems(raw: RawEnv): string[] {
+  const problems: string[] = [];
+  const production = raw.NODE_ENV === 'production';
+  if (raw.OIDC_ISSUER && !raw.OIDC_AUDIENCE) problems.push('  OIDC_AUDIENCE: is required with OIDC_ISSUER');
+  if (Boolean(raw.OIDC_INTROSPECTION_CLIENT_ID) !== Boolean(raw.OIDC_INTROSPECTION_CLIENT_SECRET)) {
+    problems.push(
+      '  OIDC_INTROSPECTION_CLIENT_SECRET: set both OIDC_INTROSPECTION_CLIENT_ID and its secret, or neither',
+    );
+  }
+  if (raw.OIDC_INTROSPECTION_CLIENT_ID && !raw.OIDC_ISSUER) {
+    problems.push('  OIDC_ISSUER: is required for token introspection');
+  }
+  if (production) {
+    if (raw.API_KEYS.length === 0 && !raw.OIDC_ISSUER) {
+      problems.push('  API_KEYS: set API_KEYS or OIDC_ISSUER in production; the API never runs open');
+    }
+    if (raw.OIDC_ISSUER && !raw.OIDC_ISSUER.startsWith('https://'))
+      problems.push('  OIDC_ISSUER: must be https in production');
+    if (raw.PAYLOAD_KEYS.length === 0) problems.push('  PAYLOAD_KEYS: must be set in production (payload encryption)');
+    if (raw.CALLBACK_ALLOW_PRIVATE_NETWORKS) {
+      problems.push('  CALLBACK_ALLOW_PRIVATE_NETWORKS: must not be true in production');
+    }
+  }
+  return problems;
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -33,14 +33,68 @@ export const REDACTED_PATHS = [
   '*.bankAccount',
   'bankData',
   '*.bankData',
+  // Credentials of every kind, wherever they travel (headers, config dumps, token responses).
+  'headers.cookie',
+  '*.headers.cookie',
+  'headers["x-connect-signature"]',
+  '*.headers["x-connect-signature"]',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'token',
+  '*.token',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'client_secret',
+  '*.client_secret',
+  'CONNECTPSP_CLIENT_SECRET',
+  '*.CONNECTPSP_CLIENT_SECRET',
+  'CONNECTPSP_CRYPTO_TOKEN',
+  '*.CONNECTPSP_CRYPTO_TOKEN',
+  'CALLBACK_SECRET',
+  '*.CALLBACK_SECRET',
+  'OIDC_INTROSPECTION_CLIENT_SECRET',
+  '*.OIDC_INTROSPECTION_CLIENT_SECRET',
+  'API_KEYS',
+  '*.API_KEYS',
+  'PAYLOAD_KEYS',
+  '*.PAYLOAD_KEYS',
+  // Personal data under the other names payers, payees and accounts go by.
+  'payerName',
+  '*.payerName',
+  'holderName',
+  '*.holderName',
+  'recipient',
+  '*.recipient',
+  'taxId',
+  '*.taxId',
+  'cpf',
+  '*.cpf',
+  'cnpj',
+  '*.cnpj',
+  'destination',
+  '*.destination',
+  'account',
+  '*.account',
+  'body',
+  '*.body',
 ];
 
-export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+/** @param destination where lines go; stdout when omitted (tests capture them to scan for personal data). */
+export function createLogger(
+  name: string,
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     name,
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

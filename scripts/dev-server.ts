@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { resolveTemporalCli } from './temporal-binaries.js';
@@ -13,6 +14,8 @@ export interface DevServerOptions {
   uiCodecEndpoint?: string;
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Data converter of the environment's own client (tests read encrypted payloads through it). */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
   }
   if (options.uiCodecEndpoint) extraArgs.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   return TestWorkflowEnvironment.createLocal({
+    client: options.dataConverter ? { dataConverter: options.dataConverter } : undefined,
     server: {
       executable: cli.executable,
       ip: '127.0.0.1',

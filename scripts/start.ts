@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/env.js';
 import { startDevServer } from './dev-server.js';
+import { ensureLocalSecrets } from './local-secrets.js';
 import { assertPortsFree, type NamedPort } from './ports.js';
 import { ChildProcessGroup } from './process-group.js';
 import { PROJECT_ROOT } from './temporal-binaries.js';
@@ -22,6 +23,9 @@ const ports: NamedPort[] = [
   { port: config.API_PORT, name: 'the API (API_PORT)' },
 ];
 if (config.useSandbox) ports.push({ port: config.SANDBOX_PORT, name: 'the ConnectPSP sandbox (SANDBOX_PORT)' });
+if (config.WORKER_METRICS_PORT > 0) {
+  ports.push({ port: config.WORKER_METRICS_PORT, name: 'the worker metrics (WORKER_METRICS_PORT)' });
+}
 
 try {
   await assertPortsFree(ports);
@@ -30,13 +34,20 @@ try {
   process.exit(1);
 }
 
-mkdirSync(dataDir, { recursive: true });
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+const secrets = ensureLocalSecrets(config, dataDir);
+if (secrets.newApiKey) {
+  // Printed this once, as soon as it exists: even if the start fails later, the key was seen.
+  console.log(`Created the API key (all scopes) in ${secrets.apiKeyFile}, mode 0600:\n  ${secrets.newApiKey}`);
+}
 console.log('Starting the Temporal dev server ...');
 const temporal = await startDevServer({
   port: temporalPort,
   uiPort: config.TEMPORAL_UI_PORT,
   dbFilename: path.join(dataDir, 'temporal.db'),
   namespace: config.TEMPORAL_NAMESPACE,
+  // The Web UI asks our API to decrypt payloads; it answers only callers holding payloads:decode.
+  uiCodecEndpoint: `${apiUrl}/codec`,
 });
 
 const children = new ChildProcessGroup(PROJECT_ROOT);
@@ -58,7 +69,7 @@ children.onUnexpectedExit((name, code) => {
   void stop(1);
 });
 
-const childEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}` };
+const childEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, ...secrets.env };
 if (config.useSandbox) {
   children.start('sandbox', 'sandbox/main.ts', childEnv);
   await children.waitForHttp('sandbox', `${config.connectPspBaseUrl}/_sandbox/transactions`);
@@ -69,9 +80,16 @@ await children.waitForHttp('api', `${apiUrl}/healthz`);
 
 console.log(`
 PIX agent is up.
-  API            ${apiUrl}   (health: ${apiUrl}/healthz)
+  API            ${apiUrl}   (docs: ${apiUrl}/docs, readiness: ${apiUrl}/readyz, metrics: ${apiUrl}/metrics)
   Temporal UI    ${uiUrl}
+  Worker metrics ${config.WORKER_METRICS_PORT > 0 ? `http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : 'off'}
+  Demo           npm run demo   (in another terminal)
   Temporal       127.0.0.1:${temporalPort}   namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   ConnectPSP     ${config.connectPspBaseUrl}${config.useSandbox ? '   (local sandbox)' : ''}
   Data           ${dataDir}
-Press Ctrl-C to stop.`);
+${apiKeyLines()}Press Ctrl-C to stop.`);
+
+function apiKeyLines(): string {
+  if (!secrets.apiKeyFile) return '  API key        from API_KEYS / OIDC_ISSUER\n';
+  return `  API key        in ${secrets.apiKeyFile}   (curl -H "Authorization: Bearer $(cat ${secrets.apiKeyFile})" ...)\n`;
+}

@@ -2,9 +2,19 @@ import { createActivities } from '../activities/index.js';
 import { createCallbackActivities } from '../activities/callbacks.js';
 import type { Config } from '../config/env.js';
 import { ConnectPspClient } from '../connectpsp/client.js';
+import type { Logger } from '../observability/logger.js';
+import { recordConnectPspExchange, type Tracing } from '../observability/tracing.js';
+
+export interface WorkerActivityOptions {
+  /** Receives the ConnectPSP client's redacted exchange and failure lines. @default silent */
+  logger?: Logger;
+  /** When tracing is on, every ConnectPSP exchange becomes a client span of the calling activity. */
+  tracing?: Tracing;
+}
 
 /** The worker's activities, wired to ConnectPSP and to the callback signer from configuration. */
-export function createWorkerActivities(config: Config) {
+export function createWorkerActivities(config: Config, options: WorkerActivityOptions = {}) {
+  const { tracing } = options;
   const client = new ConnectPspClient({
     baseUrl: config.connectPspBaseUrl,
     credentials: {
@@ -13,10 +23,18 @@ export function createWorkerActivities(config: Config) {
       applicationToken: config.CONNECTPSP_APPLICATION_TOKEN,
       cryptoToken: config.CONNECTPSP_CRYPTO_TOKEN,
     },
+    logger: options.logger?.child({ component: 'connectpsp' }),
+    onExchange: tracing ? (event) => recordConnectPspExchange(tracing.tracer, event) : undefined,
   });
   const activities = {
     ...createActivities({ client, webhookUrl: `${config.publicBaseUrl}/webhooks/connectpsp` }),
-    ...createCallbackActivities({ secret: config.CALLBACK_SECRET }),
+    ...createCallbackActivities({
+      secret: config.CALLBACK_SECRET,
+      destination: {
+        requireHttps: config.NODE_ENV === 'production',
+        allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+      },
+    }),
   };
   return { client, activities };
 }

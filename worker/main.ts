@@ -1,18 +1,32 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
+import { createTracing } from '../observability/tracing.js';
 import { createWorkerActivities } from './activities.js';
 import { createWorker } from './create-worker.js';
+import { installWorkerRuntime } from './runtime.js';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
+installWorkerRuntime(config, logger);
+const tracing = createTracing(config, 'pix-agent-worker');
 
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const { client, activities } = createWorkerActivities(config);
-const worker = await createWorker({ connection, config, activities });
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
+const { client, activities } = createWorkerActivities(config, { logger, tracing });
+const worker = await createWorker({ connection, config, activities, logger, tracing });
+logger.info(
+  {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    address: config.TEMPORAL_ADDRESS,
+    metrics: config.WORKER_METRICS_PORT > 0 ? `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` : 'off',
+    tracing: config.TRACING_EXPORTER,
+    workflowBundle: config.WORKFLOW_BUNDLE_PATH ?? 'built at start',
+  },
+  'worker running',
+);
 // The SDK stops polling and drains on SIGINT/SIGTERM by itself; run() resolves once drained.
 await worker.run();
 await client.close();
 await connection.close();
+await tracing?.shutdown();
 logger.info('worker stopped');

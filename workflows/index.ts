@@ -1,4 +1,7 @@
 // Every workflow the worker registers.
 export { cashIn } from './cash-in/workflow.js';
+export { cashOut } from './cash-out/workflow.js';
+export { rebalance } from './rebalance/workflow.js';
 export { deliverCallback } from './callbacks/deliver-callback.js';
 export { unmatchedEvent } from './unmatched-event.js';
+export { readBalance } from './wallet/read-balance.js';

@@ -1,8 +1,9 @@
 import type { CashInView } from '../../workflows/cash-in/types.js';
+import type { CashInResponse } from '../schemas/cash-in-response.js';
 import { formatAmount } from '../schemas/money.js';
 
 /** The cash-in as services see it: amounts as decimal strings, internal bookkeeping left out. */
-export function presentCashIn(view: CashInView) {
+export function presentCashIn(view: CashInView): CashInResponse {
   return {
     externalReference: view.externalReference,
     status: view.status,

@@ -4,8 +4,12 @@ import type { Config } from '../../config/env.js';
 import { createCashInBodySchema, listQuerySchema, refundBodySchema } from '../schemas/cash-in.js';
 import { externalReferenceSchema } from '../schemas/fields.js';
 import { notFound } from '../problem.js';
+import { assertCallbackUrlAllowed } from '../validation/callback-url.js';
 import { parseOrThrow } from '../validate.js';
 import { listPayments } from '../visibility/list-payments.js';
+import type { CashInView } from '../../workflows/cash-in/types.js';
+import { cashInWorkflowId } from '../../workflows/cash-in/messages.js';
+import { requestLogger } from '../observability/request-context.js';
 import { connectPspRefusal } from './failure-problem.js';
 import { presentCashIn } from './presenter.js';
 import type { CashInService } from './service.js';
@@ -24,7 +28,9 @@ export function cashInRoutes(service: CashInService, temporal: Client, config: C
 
   router.post('/', async (req, res) => {
     const body = parseOrThrow(createSchema, req.body, 'body');
+    await assertCallbackUrlAllowed(body.callbackUrl, config);
     const { created, view } = await service.create(body);
+    requestLogger(res).info(paymentFields(view), created ? 'cash-in created' : 'cash-in create repeated');
     if (view.status === 'FAILED' && view.failure) throw connectPspRefusal(view.failure);
     res
       .status(created ? 201 : 200)
@@ -42,14 +48,29 @@ export function cashInRoutes(service: CashInService, temporal: Client, config: C
   });
 
   router.post('/:externalReference/settle', async (req, res) => {
-    res.json(presentCashIn(await service.settle(reference(req.params.externalReference))));
+    const view = await service.settle(reference(req.params.externalReference));
+    requestLogger(res).info(paymentFields(view), 'cash-in settled by the service');
+    res.json(presentCashIn(view));
   });
 
   router.post('/:externalReference/refund', async (req, res) => {
     const externalReference = reference(req.params.externalReference);
     const body = parseOrThrow(refundBodySchema, req.body ?? {}, 'body');
-    res.status(202).json(presentCashIn(await service.refund(externalReference, body)));
+    const view = await service.refund(externalReference, body);
+    requestLogger(res).info({ ...paymentFields(view), reason: body.reason }, 'cash-in refund requested');
+    res.status(202).json(presentCashIn(view));
   });
 
   return router;
+}
+
+/** The ids a payment's log line carries: ours, the service's and ConnectPSP's, never the payer's data. */
+function paymentFields(view: CashInView): Record<string, unknown> {
+  return {
+    workflowId: cashInWorkflowId(view.externalReference),
+    externalReference: view.externalReference,
+    transactionId: view.connectPsp?.transactionId,
+    internalCode: view.connectPsp?.internalCode,
+    status: view.status,
+  };
 }

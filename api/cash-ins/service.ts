@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -26,6 +26,7 @@ import {
   PaymentStatus,
 } from '../../workflows/search-attributes.js';
 import { conflict, notFound, type Problem } from '../problem.js';
+import { requestFingerprint } from '../request-fingerprint.js';
 import type { CreateCashInBody } from '../schemas/cash-in.js';
 
 export type CreateOutcome = { created: boolean; view: CashInView };
@@ -41,7 +42,7 @@ export class CashInService {
   ) {}
 
   async create(body: CreateCashInBody): Promise<CreateOutcome> {
-    const requestFingerprint = fingerprint(body);
+    const fingerprint = requestFingerprint(body);
     const input: CashInInput = {
       externalReference: body.externalReference,
       amountCentavos: body.amount,
@@ -51,7 +52,7 @@ export class CashInService {
       settlement: body.settlement,
       callbackUrl: body.callbackUrl,
       metadata: body.metadata,
-      requestFingerprint,
+      requestFingerprint: fingerprint,
       latePaymentWindowMinutes: this.config.LATE_PAYMENT_WINDOW_MINUTES,
       creationRequestId: randomUUID(),
     };
@@ -78,7 +79,7 @@ export class CashInService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       view = await this.closedView(workflowId);
     }
-    if (view.requestFingerprint !== requestFingerprint) {
+    if (view.requestFingerprint !== fingerprint) {
       throw conflict(
         'EXTERNAL_REFERENCE_CONFLICT',
         `A different cash-in already exists for externalReference ${body.externalReference}`,
@@ -229,20 +230,4 @@ function invalidState(status: string): Problem {
 function isNews(view: CashInView, event: CashInPspEvent): boolean {
   if (event.eventType === 'CASHIN_PAID') return !view.payments.some((p) => p.endToEndId === event.endToEndId);
   return view.payments.some((p) => p.disposition !== 'REFUNDED' && p.endToEndId === event.originalEndToEndId);
-}
-
-/** Same request ⇔ same fingerprint: a SHA-256 of the normalised body with keys in a fixed order. */
-function fingerprint(body: CreateCashInBody): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('base64url');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -5,9 +5,9 @@ const DECIMAL_TEXT = /^\d{1,13}(\.\d{1,2})?$/;
 
 /**
  * A BRL amount as services send it (a JSON number `10.5` or a string `"10.50"`, > 0, at most 2 decimals),
- * turned into integer centavos without float arithmetic.
+ * turned into integer centavos without float arithmetic. `allowZero` admits 0 (a rebalance target may be empty).
  */
-export function amountSchema(maxCentavos: number) {
+export function amountSchema(maxCentavos: number, { allowZero = false }: { allowZero?: boolean } = {}) {
   return z
     .union([z.number(), z.string()], { error: 'must be a number or a decimal string' })
     .transform((value, ctx) => {
@@ -16,8 +16,8 @@ export function amountSchema(maxCentavos: number) {
         ctx.addIssue({ code: 'custom', message: 'must be a BRL amount with at most 2 decimal places' });
         return z.NEVER;
       }
-      if (centavos <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
+      if (centavos < 0 || (centavos === 0 && !allowZero)) {
+        ctx.addIssue({ code: 'custom', message: allowZero ? 'must be 0 or more' : 'must be greater than 0' });
         return z.NEVER;
       }
       if (centavos > maxCentavos) {

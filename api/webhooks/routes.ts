@@ -2,14 +2,24 @@ import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../../config/env.js';
-import { CashInSchema, WebhookEnvelopeSchema } from '../../connectpsp/schemas/index.js';
+import {
+  CashInSchema,
+  CashOutSchema,
+  WebhookEnvelopeSchema,
+  WebhookEventTypeSchema,
+} from '../../connectpsp/schemas/index.js';
 import { verifyWebhookSignature } from '../../connectpsp/signing.js';
+import type { ApiMetrics } from '../../observability/api-metrics.js';
 import type { Logger } from '../../observability/logger.js';
+import { cashInWorkflowId } from '../../workflows/cash-in/messages.js';
+import { cashOutWorkflowId } from '../../workflows/cash-out/messages.js';
 import { unmatchedEvent, type UnmatchedEvent } from '../../workflows/unmatched-event.js';
 import { PaymentKind, PaymentReference } from '../../workflows/search-attributes.js';
 import type { CashInService } from '../cash-ins/service.js';
+import type { CashOutService } from '../cash-outs/service.js';
+import { requestLogger } from '../observability/request-context.js';
 import { Problem } from '../problem.js';
-import { toCashInEvent } from './events.js';
+import { toCashInEvent, toCashOutEvent } from './events.js';
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 
@@ -22,11 +32,21 @@ export function webhookRoutes(deps: {
   config: Config;
   logger: Logger;
   cashIns: CashInService;
+  cashOuts: CashOutService;
+  metrics?: ApiMetrics;
 }): Router {
-  const { temporal, config, logger, cashIns } = deps;
+  const { temporal, config, cashIns, cashOuts, metrics } = deps;
   const router = Router();
   router.post('/connectpsp', express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }), async (req, res) => {
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const logger = requestLogger(res) ?? deps.logger;
+    // Metric labels from a closed set only: an unverified body could put anything in eventType.
+    let eventTypeLabel = 'unverified';
+    let outcome = 'error';
+    res.once('finish', () => {
+      const result = res.statusCode === 200 ? outcome : (WEBHOOK_REFUSALS[res.statusCode] ?? 'error');
+      metrics?.webhookEvents.inc({ event_type: eventTypeLabel, outcome: result });
+    });
     if (!verifyWebhookSignature(raw, req.headers['x-connect-signature'], config.CONNECTPSP_CRYPTO_TOKEN)) {
       logger.warn({ eventId: req.headers['x-event-id'], bytes: raw.length }, 'webhook refused: bad signature');
       throw new Problem(401, 'INVALID_SIGNATURE', 'Invalid signature', 'X-Connect-Signature is missing or wrong');
@@ -36,19 +56,41 @@ export function webhookRoutes(deps: {
       throw new Problem(400, 'INVALID_EVENT', 'Invalid event', 'The body is not a ConnectPSP event envelope');
     }
     const { eventType, eventAt, data } = envelope.data;
-    let outcome: string;
+    eventTypeLabel = WebhookEventTypeSchema.safeParse(eventType).success ? eventType : 'other';
+    let ids: Record<string, unknown> = {};
     if (eventType === 'CASHIN_PAID' || eventType === 'CASHIN_REFUNDED') {
       const cashIn = CashInSchema.safeParse(data);
       if (!cashIn.success) {
         throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-in`);
       }
       const event = toCashInEvent(eventType, eventAt, cashIn.data);
+      ids = paymentIds(cashInWorkflowId(cashIn.data.externalReference), cashIn.data);
       outcome = await cashIns.deliverEvent(cashIn.data.externalReference, event);
       if (outcome === 'unknown') {
         await record(
           temporal,
           config,
           { ...event, externalReference: cashIn.data.externalReference, reason: 'no such cash-in' },
+          raw,
+        );
+      }
+    } else if (
+      eventType === 'CASHOUT_COMPLETED' ||
+      eventType === 'CASHOUT_FAILED' ||
+      eventType === 'CASHOUT_REFUNDED'
+    ) {
+      const cashOut = CashOutSchema.safeParse(data);
+      if (!cashOut.success) {
+        throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-out`);
+      }
+      const event = toCashOutEvent(eventType, eventAt, cashOut.data);
+      ids = paymentIds(cashOutWorkflowId(cashOut.data.externalReference), cashOut.data);
+      outcome = await cashOuts.deliverEvent(cashOut.data.externalReference, event);
+      if (outcome === 'unknown') {
+        await record(
+          temporal,
+          config,
+          { ...event, externalReference: cashOut.data.externalReference, reason: 'no such cash-out' },
           raw,
         );
       }
@@ -62,10 +104,26 @@ export function webhookRoutes(deps: {
       );
       outcome = 'recorded';
     }
-    logger.info({ eventType, eventId: req.headers['x-event-id'], outcome }, 'webhook accepted');
+    logger.info({ eventType, eventId: req.headers['x-event-id'], outcome, ...ids }, 'webhook accepted');
     res.status(200).json({ received: true });
   });
   return router;
+}
+
+/** What a refused delivery counts as, by our answer's status. */
+const WEBHOOK_REFUSALS: Record<number, string> = { 400: 'invalid_event', 401: 'invalid_signature', 503: 'unavailable' };
+
+/** The ids a payment's log lines carry: ours, the service's and ConnectPSP's (never personal data). */
+function paymentIds(
+  workflowId: string,
+  data: { externalReference: string; transactionId: string; endToEndId?: string | null },
+): Record<string, unknown> {
+  return {
+    workflowId,
+    externalReference: data.externalReference,
+    transactionId: data.transactionId,
+    endToEndId: data.endToEndId ?? undefined,
+  };
 }
 
 function parseJson(raw: Buffer): unknown {

@@ -2,22 +2,49 @@ import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { pino } from 'pino';
+import type { Logger } from '../../observability/logger.js';
+import type { Tracing } from '../../observability/tracing.js';
+import { ConnectPspClient } from '../../connectpsp/client.js';
 import { createApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../config/env.js';
 import { freePort } from '../../scripts/ports.js';
 import { createSandbox } from '../../sandbox/app.js';
 import { createWorkerActivities } from '../../worker/activities.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { createDataConverter } from '../../codec/data-converter.js';
+import { parsePayloadKeys } from '../../codec/payload-keys.js';
+import { TEST_API_KEY, TEST_API_KEYS_ENTRY, TEST_PAYLOAD_KEYS } from './credentials.js';
 import { createTestEnv } from './temporal.js';
+
+export interface StackOptions {
+  /** Receives the API's and the worker's log lines. @default silent */
+  logger?: Logger;
+  /** Turns tracing on in the API, the Temporal client and the worker. */
+  tracing?: Tracing;
+}
+
+export interface ApiRequestOptions {
+  /** Bearer token to send instead of the test API key; `null` sends no Authorization header at all. */
+  token?: string | null;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
 
 export interface Stack {
   config: Config;
   env: TestWorkflowEnvironment;
   apiUrl: string;
   sandboxUrl: string;
-  /** JSON request to our API. */
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  /** JSON request to our API, with the all-scopes test API key unless `options.token` says otherwise. */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: ApiRequestOptions,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** JSON request to the sandbox's test controls. */
   sandbox(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Polls GET `path` on the API until `predicate` holds. */
@@ -29,8 +56,10 @@ export interface Stack {
  * The whole product in one test process, every part real: a Temporal dev server, the sandbox over HTTP, a
  * worker with the real activities, and the API on a free port that the sandbox posts webhooks to.
  */
-export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
-  const env = await createTestEnv();
+export async function startStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
+  // env.client shares the API's and the worker's data converter, so tests read payloads in clear.
+  const dataConverter = createDataConverter(parsePayloadKeys(overrides.PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS));
+  const env = await createTestEnv({ dataConverter });
   const apiPort = await freePort();
   const sandbox = await createSandbox({ webhookBackoffBaseMs: 200 });
   const config = loadConfig({
@@ -40,20 +69,40 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     API_PORT: String(apiPort),
     CONNECTPSP_BASE_URL: sandbox.url,
     PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
+    API_KEYS: TEST_API_KEYS_ENTRY,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    // Test callback receivers listen on 127.0.0.1.
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
     ...overrides,
   });
-  const { client, activities } = createWorkerActivities(config);
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, config, activities });
+  const { tracing } = options;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const { client, activities } = createWorkerActivities(config, { logger, tracing });
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, config, activities, logger, tracing });
   const workerRun = worker.run();
-  const logger = pino({ level: 'silent' });
-  const server: Server = createApp({ config, temporal: env.client, logger }).listen(apiPort, '127.0.0.1');
+  const temporal = tracing
+    ? new Client({
+        connection: env.connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        dataConverter,
+        interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] },
+      })
+    : env.client;
+  const connectPsp = ConnectPspClient.fromConfig(config);
+  const server: Server = createApp({ config, temporal, logger, connectPsp, tracing }).listen(apiPort, '127.0.0.1');
   await once(server, 'listening');
   const apiUrl = `http://127.0.0.1:${apiPort}`;
 
-  const request = async (base: string, method: string, path: string, body?: unknown) => {
+  const request = async (
+    base: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ) => {
     const res = await fetch(base + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...extraHeaders },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -65,7 +114,11 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     env,
     apiUrl,
     sandboxUrl: sandbox.url,
-    api: (method, path, body) => request(apiUrl, method, path, body),
+    api: (method, path, body, { token = TEST_API_KEY, headers = {} } = {}) =>
+      request(apiUrl, method, path, body, {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...headers,
+      }),
     sandbox: (method, path, body) => request(sandbox.url, method, path, body),
     async waitFor(path, predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
@@ -84,6 +137,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
       worker.shutdown();
       await workerRun;
       await client.close();
+      await connectPsp.close();
       await sandbox.close();
       await env.teardown();
     },

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { CASH_IN_STATUSES } from './cash-in.js';
+
+/**
+ * The cash-in as the API answers it. The presenter is typed by these schemas, so the OpenAPI document and
+ * the real answers cannot drift apart.
+ */
+const decimal = z
+  .string()
+  .regex(/^\d+\.\d{2}$/)
+  .meta({ description: 'BRL amount, two decimals', example: '25.90' });
+const instant = z.iso.datetime({ offset: true });
+
+export const cashInResponseSchema = z.object({
+  externalReference: z.string(),
+  status: z.enum(CASH_IN_STATUSES),
+  amount: decimal,
+  currency: z.literal('BRL'),
+  settlement: z.object({ mode: z.enum(['auto', 'manual']) }),
+  createdAt: instant,
+  expiresAt: instant.nullable(),
+  paidAt: instant.nullable(),
+  settledAt: instant.nullable(),
+  refundedAt: instant.nullable(),
+  connectPsp: z
+    .object({ transactionId: z.string(), internalCode: z.string(), endToEndId: z.string().optional() })
+    .nullable()
+    .meta({ description: 'ConnectPSP’s ids of the charge, once it accepted it' }),
+  pix: z
+    .object({
+      copyAndPaste: z.string().meta({ description: 'PIX “copia e cola” (BR Code) text' }),
+      qrCodeImageBase64: z.string().meta({ description: 'PNG of the QR code, base64' }),
+    })
+    .nullable(),
+  openFinance: z.object({ paymentUrl: z.string() }).nullable(),
+  failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+  payments: z.array(
+    z.object({
+      endToEndId: z.string(),
+      amount: decimal,
+      paidAt: instant,
+      disposition: z.enum(['ACCEPTED', 'REFUNDING', 'REFUNDED']),
+      refundEndToEndId: z.string().nullable(),
+      refundReason: z.string().nullable(),
+    }),
+  ),
+  timeline: z.array(z.object({ status: z.enum(CASH_IN_STATUSES), at: instant, reason: z.string() })),
+  metadata: z.record(z.string(), z.string()),
+});
+export type CashInResponse = z.infer<typeof cashInResponseSchema>;
+
+export const paymentListResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      externalReference: z.string(),
+      status: z.string().meta({ description: 'its current status' }),
+      amount: decimal.nullable(),
+      createdAt: instant.nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable().meta({ description: 'pass as `cursor` for the next page; null on the last' }),
+});

@@ -1,0 +1,122 @@
+import { temporal } from '@temporalio/proto';
+import { ENCRYPTED_ENCODING, KEY_ID_METADATA_KEY } from '../../codec/aes-gcm-codec.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const payer = { name: 'Joana Encrypted Pereira', document: '390.533.447-05' };
+const documentDigits = payer.document.replace(/\D/g, '');
+
+/** The history exactly as Temporal stores and serves it, to the UI, the CLI and anyone with database access. */
+async function rawHistory(workflowId: string) {
+  const response = await stack.env.connection.workflowService.getWorkflowExecutionHistory({
+    namespace: stack.config.TEMPORAL_NAMESPACE,
+    execution: { workflowId },
+  });
+  const bytes = Buffer.from(
+    temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse.encode(response).finish(),
+  );
+  return { events: response.history?.events ?? [], bytes };
+}
+
+async function settledCashIn(): Promise<string> {
+  const externalReference = `enc-${Date.now().toString(36)}`;
+  const created = await stack.api('POST', '/v1/cash-ins', { externalReference, amount: '12.34', payer });
+  expect(created.status).toBe(201);
+  await stack.sandbox('POST', `/_sandbox/cash-in/${created.body.connectPsp.transactionId}/pay`);
+  await stack.waitFor(`/v1/cash-ins/${externalReference}`, (b) => b.status === 'SETTLED');
+  return `cash-in:${externalReference}`;
+}
+
+const toJson = (p: temporal.api.common.v1.IPayload) => ({
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+  ),
+  data: Buffer.from(p.data ?? []).toString('base64'),
+});
+
+test("a settled cash-in's history in Temporal holds no payer name or document in clear text", async () => {
+  const workflowId = await settledCashIn();
+  const { events, bytes } = await rawHistory(workflowId);
+  expect(bytes.includes(payer.name)).toBe(false);
+  expect(bytes.includes('Joana')).toBe(false);
+  expect(bytes.includes(documentDigits)).toBe(false);
+  expect(bytes.includes(payer.document)).toBe(false);
+
+  const input = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  expect(Buffer.from(input?.metadata?.encoding ?? []).toString()).toBe(ENCRYPTED_ENCODING);
+  expect(Buffer.from(input?.metadata?.[KEY_ID_METADATA_KEY] ?? []).toString()).toBe('test-2026');
+  // The API still answers in clear to its caller: encryption is between us and Temporal only.
+  const view = await stack.api('GET', `/v1/cash-ins/${workflowId.slice('cash-in:'.length)}`);
+  expect(view.status).toBe(200);
+});
+
+test('the codec endpoint decrypts history payloads for an authorised caller only', async () => {
+  const workflowId = await settledCashIn();
+  const { events } = await rawHistory(workflowId);
+  const input = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads!.map(toJson);
+
+  const anonymous = await stack.api('POST', '/codec/decode', { payloads: input }, { token: null });
+  expect(anonymous.status).toBe(401);
+  expect(JSON.stringify(anonymous.body)).not.toContain('Joana');
+  const wrongKey = await stack.api('POST', '/codec/decode', { payloads: input }, { token: 'pixk_guess' });
+  expect(wrongKey.status).toBe(401);
+
+  const decoded = await stack.api(
+    'POST',
+    '/codec/decode',
+    { payloads: input },
+    { headers: { 'x-namespace': 'default' } },
+  );
+  expect(decoded.status).toBe(200);
+  const [payload] = decoded.body.payloads;
+  expect(Buffer.from(payload.metadata.encoding, 'base64').toString()).toBe('json/plain');
+  const workflowInput = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
+  expect(workflowInput.payer).toEqual({ name: payer.name, document: documentDigits });
+});
+
+test('encode then decode through the codec endpoint gives back the payload, as the Web UI does for signals', async () => {
+  const plain = {
+    metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+    data: Buffer.from('{"a":1}').toString('base64'),
+  };
+  const encoded = await stack.api('POST', '/codec/encode', { payloads: [plain] });
+  expect(encoded.status).toBe(200);
+  expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe(ENCRYPTED_ENCODING);
+  const decoded = await stack.api('POST', '/codec/decode', encoded.body);
+  expect(decoded.body.payloads).toEqual([plain]);
+});
+
+test('an empty proto-JSON request ({}), as the Temporal CLI sends for no payloads, decodes to no payloads', async () => {
+  const res = await stack.api('POST', '/codec/decode', {});
+  expect([res.status, res.body]).toEqual([200, { payloads: [] }]);
+});
+
+test('the codec endpoint answers the Web UI origin with CORS, and other origins without', async () => {
+  const uiOrigin = `http://127.0.0.1:${stack.config.TEMPORAL_UI_PORT}`;
+  const preflight = await fetch(`${stack.apiUrl}/codec/decode`, {
+    method: 'OPTIONS',
+    headers: {
+      origin: uiOrigin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type,x-namespace',
+    },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe(uiOrigin);
+  expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Namespace');
+  expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+
+  const foreign = await fetch(`${stack.apiUrl}/codec/decode`, {
+    method: 'OPTIONS',
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+  });
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+});
