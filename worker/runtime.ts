@@ -24,8 +24,8 @@ export function installWorkerRuntime(config: Config, logger: Logger): void {
     telemetryOptions: metricsOn
       ? {
           metrics: {
-            // Core prefixes its own metrics with temporal_; ours keep their pix_ names.
-            metricPrefix: '',
+            // One prefix for the SDK's metrics and ours (temporal_pix_*), as Temporal's dashboards expect.
+            metricPrefix: 'temporal_',
             prometheus: {
               bindAddress: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}`,
               useSecondsForDurations: true,

@@ -12,7 +12,8 @@ const LIFECYCLES: Record<string, string> = { cashIn: 'CASH_IN', cashOut: 'CASH_O
 
 /**
  * Counts each run's end on the worker's Prometheus endpoint: payment lifecycles by kind and terminal status
- * (`pix_lifecycle_terminal_total`), callback deliveries by outcome (`pix_callback_deliveries_total`). The
+ * (`temporal_pix_lifecycle_terminal_total` once the runtime adds its prefix), callback deliveries
+ * (`temporal_pix_callback_deliveries_total`). The
  * workflow metric meter emits nothing during replay, so a run is counted once however often it is replayed.
  * Labels are enum values only. A reopened lifecycle (a refund after SETTLED) counts again with its new end.
  */
