@@ -3,16 +3,13 @@ import {
   ApplicationFailure,
   condition,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
   sleep,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ConnectPspActivities } from '../../activities/index.js';
 import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
-import { PaymentStatus } from '../search-attributes.js';
 import { formatBrl } from '../../connectpsp/money.js';
-import { startCallback } from '../callbacks/start-callback.js';
+import { trackStatus } from '../lifecycle/status-tracker.js';
 import {
   cashInEventSignal,
   cashInViewQuery,
@@ -66,29 +63,12 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   const seenEvents = new Set<string>();
   /** Payments to give back, in arrival order, with why. */
   const refundQueue: { payment: ReceivedPayment; request: RefundRequest; why: string }[] = [];
-  let publishedStatus: CashInStatus | undefined = input.resumeFrom?.status;
-  const callbackStarts: Promise<unknown>[] = [];
 
-  const transition = (status: CashInStatus, reason: string) => {
-    view.status = status;
-    view.timeline.push({ status, at: now(), reason });
-    setCurrentDetails(describe(view));
-    if (input.callbackUrl) {
-      callbackStarts.push(
-        startCallback(input.callbackUrl, {
-          type: `cash-in.${status.toLowerCase()}`,
-          sequence: view.timeline.length,
-          data: { externalReference: view.externalReference, status, reason, amountCentavos: view.amountCentavos },
-        }),
-      );
-    }
-  };
-  /** Search attributes change once per await point, not per transition: fewer history events. */
-  const publish = () => {
-    if (publishedStatus === view.status) return;
-    publishedStatus = view.status;
-    upsertSearchAttributes([{ key: PaymentStatus, value: view.status }]);
-  };
+  const { transition, publish, callbacksStarted } = trackStatus(view, {
+    kind: 'cash-in',
+    callbackUrl: input.callbackUrl,
+    describe: () => describe(view),
+  });
   const accepted = () => view.payments.find((p) => p.disposition === 'ACCEPTED' && p.refundReason === undefined);
 
   const queueRefund = (payment: ReceivedPayment, request: RefundRequest, why: string) => {
@@ -259,7 +239,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       transition(CashInStatus.REFUNDED, 'ConnectPSP confirmed the refund');
     }
     publish();
-    await Promise.all(callbackStarts);
+    await callbacksStarted();
     return view;
   };
 

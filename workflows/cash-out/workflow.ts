@@ -1,17 +1,8 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { CashOutResult, ConnectPspActivities } from '../../activities/index.js';
 import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
-import { startCallback } from '../callbacks/start-callback.js';
-import { PaymentStatus } from '../search-attributes.js';
+import { trackStatus } from '../lifecycle/status-tracker.js';
 import { cashOutEventSignal, cashOutViewQuery, createCashOutUpdate } from './messages.js';
 import { CashOutStatus, type CashOutInput, type CashOutPspEvent, type CashOutView } from './types.js';
 
@@ -36,30 +27,12 @@ const FINAL: readonly CashOutStatus[] = [CashOutStatus.FAILED, CashOutStatus.REF
  */
 export async function cashOut(input: CashOutInput): Promise<CashOutView> {
   const view: CashOutView = input.resumeFrom ?? initialView(input);
-  // The API starts the workflow with PaymentStatus = CREATING (or the closed run's status when reopening).
-  let publishedStatus: CashOutStatus = view.status;
-  const callbackStarts: Promise<unknown>[] = [];
 
-  const transition = (status: CashOutStatus, reason: string) => {
-    view.status = status;
-    view.timeline.push({ status, at: now(), reason });
-    setCurrentDetails(describe(view));
-    if (view.callbackUrl) {
-      callbackStarts.push(
-        startCallback(view.callbackUrl, {
-          type: `cash-out.${status.toLowerCase()}`,
-          sequence: view.timeline.length,
-          data: { externalReference: view.externalReference, status, reason, amountCentavos: view.amountCentavos },
-        }),
-      );
-    }
-  };
-  /** Search attributes change once per await point, not per transition: fewer history events. */
-  const publish = () => {
-    if (publishedStatus === view.status) return;
-    publishedStatus = view.status;
-    upsertSearchAttributes([{ key: PaymentStatus, value: view.status }]);
-  };
+  const { transition, publish, callbacksStarted } = trackStatus(view, {
+    kind: 'cash-out',
+    callbackUrl: view.callbackUrl,
+    describe: () => describe(view),
+  });
 
   /** Moves the lifecycle forward to what ConnectPSP reports, through every intermediate state. */
   const advance = (remote: CashOutPspEvent, how: string) => {
@@ -103,7 +76,7 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
 
   const finish = async (): Promise<CashOutView> => {
     publish();
-    await Promise.all(callbackStarts);
+    await callbacksStarted();
     return view;
   };
 
