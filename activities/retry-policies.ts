@@ -1,4 +1,5 @@
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import { NON_RETRYABLE_ERROR_TYPES } from '../connectpsp/non-retryable-error-types.js';
 
 /**
  * Activity options for the ConnectPSP activities, one object per activity kind, ready for `proxyActivities`.
@@ -9,27 +10,8 @@ import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
  * business failure non-retryable one by one, because ConnectPSP may add codes this list does not know.
  */
 
-/**
- * Failure types that no retry can cure. Kept equal to `NON_RETRYABLE_ERROR_TYPES` of `connectpsp/errors.ts`
- * (a unit test checks it); duplicated because that module is not workflow-safe.
- */
-export const CONNECTPSP_NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
-  'INVALID_CREDENTIALS',
-  'INVALID_APPLICATION_TOKEN',
-  'INVALID_SIGNATURE',
-  'CONNECTPSP_INVALID_RESPONSE',
-  'VALIDATION_ERROR',
-  'TRANSACTION_NOT_FOUND',
-  'DUPLICATE_EXTERNAL_REFERENCE',
-  'IDEMPOTENCY_KEY_REUSED',
-  'INSUFFICIENT_FUNDS',
-  'CASH_IN_NOT_PAID',
-  'CASH_IN_ALREADY_REFUNDED',
-  'CASH_IN_EXPIRED',
-  'CASH_IN_CANCELLED',
-  'MISSING_END_TO_END_ID',
-  'INVALID_AMOUNT',
-];
+/** Failure types that no retry can cure, plus our own refusal of an amount that cannot be sent exactly. */
+export const CONNECTPSP_NON_RETRYABLE_ERROR_TYPES: readonly string[] = [...NON_RETRYABLE_ERROR_TYPES, 'INVALID_AMOUNT'];
 
 const retry: RetryPolicy = {
   initialInterval: '1 second',

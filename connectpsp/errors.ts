@@ -168,22 +168,4 @@ export function invalidResponseError(operation: string, status: number, issues: 
   });
 }
 
-/**
- * Every failure type that must never be retried by Temporal without a change somewhere else. Business codes
- * are open-ended (ConnectPSP may add more), so activities also mark those failures non-retryable one by one;
- * this list is the part known in advance, mirrored by `activities/retry-policies.ts`.
- */
-export const NON_RETRYABLE_ERROR_TYPES = [
-  ...Object.keys(CONFIGURATION_ERROR_HINTS),
-  LocalErrorCode.InvalidResponse,
-  'VALIDATION_ERROR',
-  'TRANSACTION_NOT_FOUND',
-  'DUPLICATE_EXTERNAL_REFERENCE',
-  'IDEMPOTENCY_KEY_REUSED',
-  'INSUFFICIENT_FUNDS',
-  'CASH_IN_NOT_PAID',
-  'CASH_IN_ALREADY_REFUNDED',
-  'CASH_IN_EXPIRED',
-  'CASH_IN_CANCELLED',
-  'MISSING_END_TO_END_ID',
-] as const;
+export { NON_RETRYABLE_ERROR_TYPES } from './non-retryable-error-types.js';
