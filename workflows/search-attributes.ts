@@ -10,3 +10,20 @@ export const PaymentReference = defineSearchAttributeKey('PaymentReference', Sea
 export const PaymentAmountCentavos = defineSearchAttributeKey('PaymentAmountCentavos', SearchAttributeType.INT);
 
 export const ALL_SEARCH_ATTRIBUTES = [PaymentKind, PaymentStatus, PaymentReference, PaymentAmountCentavos];
+
+export type PaymentKindValue = 'CASH_IN' | 'CASH_OUT' | 'REBALANCE' | 'UNMATCHED_EVENT';
+
+/** The attributes a payment lifecycle is started (or reopened) with. */
+export function paymentSearchAttributes(
+  kind: PaymentKindValue,
+  externalReference: string,
+  status: string,
+  amountCentavos: number,
+) {
+  return [
+    { key: PaymentKind, value: kind },
+    { key: PaymentStatus, value: status },
+    { key: PaymentReference, value: externalReference },
+    { key: PaymentAmountCentavos, value: amountCentavos },
+  ];
+}
