@@ -1,4 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { ConnectPspClient } from '../../connectpsp/client.js';
 import { recordHistory } from '../support/histories.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -232,4 +236,34 @@ test('the list comes from Temporal visibility, filtered by status, newest first,
   const page2 = await stack.api('GET', `/v1/cash-ins?limit=1&cursor=${page1.body.nextCursor}`);
   expect(page2.body.items).toHaveLength(1);
   expect(page2.body.items[0].externalReference).not.toBe(page1.body.items[0].externalReference);
+});
+
+test('each transition is posted to the callbackUrl, signed in the Standard Webhooks format, without personal data', async () => {
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  const receiver: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers as Record<string, string>, body: text });
+      res.writeHead(204).end();
+    });
+  }).listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  try {
+    const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    const { body, res } = await createCashIn({ callbackUrl });
+    await pay(res.body.connectPsp.transactionId);
+    await stack.waitFor(`/v1/cash-ins/${body.externalReference}`, (b) => b.status === 'SETTLED');
+    const deadline = Date.now() + 10_000;
+    while (received.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const verifier = new Webhook(stack.config.CALLBACK_SECRET);
+    const events = received.map((r) => verifier.verify(r.body, r.headers) as { type: string; sequence: number });
+    expect(events.map((e) => e.type).sort()).toEqual(['cash-in.awaiting_payment', 'cash-in.paid', 'cash-in.settled']);
+    for (const r of received) {
+      expect(r.body).not.toContain(payer.name);
+      expect(r.body).not.toContain('52998224725');
+    }
+  } finally {
+    receiver.close();
+  }
 });

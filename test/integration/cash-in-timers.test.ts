@@ -4,7 +4,12 @@ import { loadConfig } from '../../config/env.js';
 import { createSandbox, type RunningSandbox } from '../../sandbox/app.js';
 import { createWorkerActivities } from '../../worker/activities.js';
 import { createWorker } from '../../worker/create-worker.js';
-import { cashInEventSignal, cashInWorkflowId, refundCashInUpdate } from '../../workflows/cash-in/messages.js';
+import {
+  cashInEventSignal,
+  cashInViewQuery,
+  cashInWorkflowId,
+  refundCashInUpdate,
+} from '../../workflows/cash-in/messages.js';
 import type { CashInInput, CashInView } from '../../workflows/cash-in/types.js';
 import { cashIn } from '../../workflows/cash-in/workflow.js';
 import { createTimeSkippingEnv } from '../support/temporal.js';
@@ -152,4 +157,30 @@ test('a refund more than 90 days after payment is refused', async () => {
   });
   await expect(refused).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
   await expect(refused).rejects.toMatchObject({ cause: { type: 'REFUND_WINDOW_CLOSED' } });
+});
+
+test('a payment arriving after expiry is refunded automatically and shows in the timeline', async () => {
+  const args = input({ latePaymentWindowMinutes: 24 * 60 });
+  const handle = await start(args);
+  const transactionId = await transactionIdOf(args.externalReference);
+  await env.sleep('25 hours');
+  expect((await handle.query(cashInViewQuery)).status).toBe('EXPIRED');
+  // The payer's bank settles anyway (ConnectPSP's own clock has not expired the charge yet).
+  await sandboxJson('POST', `/_sandbox/cash-in/${transactionId}/pay`);
+  const ledger = await sandboxJson('GET', `/_sandbox/transactions?externalReference=${args.externalReference}`);
+  await handle.signal(cashInEventSignal, {
+    eventType: 'CASHIN_PAID',
+    eventAt: new Date().toISOString(),
+    transactionId,
+    status: 'PAID',
+    amountCentavos: 1234,
+    endToEndId: ledger.cashIns[0].endToEndId,
+  });
+  const view = await handle.result();
+  expect(view.status).toBe('REFUNDED');
+  expect(view.timeline.map((t) => t.status)).toEqual(expect.arrayContaining(['EXPIRED', 'REFUNDING', 'REFUNDED']));
+  expect(view.payments[0]?.refundReason).toBe('late payment after expiry');
+  const after = await sandboxJson('GET', `/_sandbox/transactions?externalReference=${args.externalReference}`);
+  expect(after.cashIns[0].status).toBe('REFUNDED');
+  await recordHistory(env.client, handle.workflowId, 'cash-in-late-payment-refunded');
 });

