@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import { loadConfig } from '../config/env.js';
+import { readLocalApiKey } from './local-secrets.js';
+import { PROJECT_ROOT } from './temporal-binaries.js';
 
 /**
  * `npm run demo`: one cash-in through a running stack (npm start, or compose with the sandbox profile). It
@@ -126,7 +129,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       sandboxUrl: values['sandbox-url'] ?? config.connectPspBaseUrl,
       temporalUiUrl: values['temporal-ui-url'] ?? config.temporalUiUrl,
       namespace: config.TEMPORAL_NAMESPACE,
-      apiKey: process.env.DEMO_API_KEY,
+      // The key `npm start` created, unless one is given.
+      apiKey: process.env.DEMO_API_KEY ?? readLocalApiKey(path.resolve(PROJECT_ROOT, config.DATA_DIR)),
     });
   } catch (err) {
     console.error(`Demo failed: ${(err as Error).message}\nIs the stack running (npm start)?`);

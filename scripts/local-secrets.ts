@@ -54,3 +54,8 @@ function writeSecretFile(file: string, value: string): void {
   // 0600 from creation (flag wx), never a moment world-readable.
   writeFileSync(file, value + '\n', { mode: 0o600, flag: existsSync(file) ? 'w' : 'wx' });
 }
+
+/** The embedded API key, if `npm start` created one in `dataDir`. */
+export function readLocalApiKey(dataDir: string): string | undefined {
+  return readSecretFile(path.join(dataDir, LOCAL_API_KEY_FILE));
+}
