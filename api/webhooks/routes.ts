@@ -22,6 +22,7 @@ import { Problem } from '../problem.js';
 import { toCashInEvent, toCashOutEvent } from './events.js';
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
+const TEMPORAL_BUDGET_MS = 3_000;
 
 /**
  * `POST /webhooks/connectpsp`: the signature is checked on the raw bytes before anything else is looked at;
@@ -58,52 +59,55 @@ export function webhookRoutes(deps: {
     const { eventType, eventAt, data } = envelope.data;
     eventTypeLabel = WebhookEventTypeSchema.safeParse(eventType).success ? eventType : 'other';
     let ids: Record<string, unknown> = {};
-    if (eventType === 'CASHIN_PAID' || eventType === 'CASHIN_REFUNDED') {
-      const cashIn = CashInSchema.safeParse(data);
-      if (!cashIn.success) {
-        throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-in`);
-      }
-      const event = toCashInEvent(eventType, eventAt, cashIn.data);
-      ids = paymentIds(cashInWorkflowId(cashIn.data.externalReference), cashIn.data);
-      outcome = await cashIns.deliverEvent(cashIn.data.externalReference, event);
-      if (outcome === 'unknown') {
+    // ConnectPSP gives up after 5 s: past this budget a slow or unreachable Temporal gets a 503 (it retries).
+    await temporal.withDeadline(Date.now() + TEMPORAL_BUDGET_MS, async () => {
+      if (eventType === 'CASHIN_PAID' || eventType === 'CASHIN_REFUNDED') {
+        const cashIn = CashInSchema.safeParse(data);
+        if (!cashIn.success) {
+          throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-in`);
+        }
+        const event = toCashInEvent(eventType, eventAt, cashIn.data);
+        ids = paymentIds(cashInWorkflowId(cashIn.data.externalReference), cashIn.data);
+        outcome = await cashIns.deliverEvent(cashIn.data.externalReference, event);
+        if (outcome === 'unknown') {
+          await record(
+            temporal,
+            config,
+            { ...event, externalReference: cashIn.data.externalReference, reason: 'no such cash-in' },
+            raw,
+          );
+        }
+      } else if (
+        eventType === 'CASHOUT_COMPLETED' ||
+        eventType === 'CASHOUT_FAILED' ||
+        eventType === 'CASHOUT_REFUNDED'
+      ) {
+        const cashOut = CashOutSchema.safeParse(data);
+        if (!cashOut.success) {
+          throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-out`);
+        }
+        const event = toCashOutEvent(eventType, eventAt, cashOut.data);
+        ids = paymentIds(cashOutWorkflowId(cashOut.data.externalReference), cashOut.data);
+        outcome = await cashOuts.deliverEvent(cashOut.data.externalReference, event);
+        if (outcome === 'unknown') {
+          await record(
+            temporal,
+            config,
+            { ...event, externalReference: cashOut.data.externalReference, reason: 'no such cash-out' },
+            raw,
+          );
+        }
+      } else {
+        const reference = typeof data.externalReference === 'string' ? data.externalReference : undefined;
         await record(
           temporal,
           config,
-          { ...event, externalReference: cashIn.data.externalReference, reason: 'no such cash-in' },
+          { eventType, eventAt, externalReference: reference, reason: 'event type not handled' },
           raw,
         );
+        outcome = 'recorded';
       }
-    } else if (
-      eventType === 'CASHOUT_COMPLETED' ||
-      eventType === 'CASHOUT_FAILED' ||
-      eventType === 'CASHOUT_REFUNDED'
-    ) {
-      const cashOut = CashOutSchema.safeParse(data);
-      if (!cashOut.success) {
-        throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-out`);
-      }
-      const event = toCashOutEvent(eventType, eventAt, cashOut.data);
-      ids = paymentIds(cashOutWorkflowId(cashOut.data.externalReference), cashOut.data);
-      outcome = await cashOuts.deliverEvent(cashOut.data.externalReference, event);
-      if (outcome === 'unknown') {
-        await record(
-          temporal,
-          config,
-          { ...event, externalReference: cashOut.data.externalReference, reason: 'no such cash-out' },
-          raw,
-        );
-      }
-    } else {
-      const reference = typeof data.externalReference === 'string' ? data.externalReference : undefined;
-      await record(
-        temporal,
-        config,
-        { eventType, eventAt, externalReference: reference, reason: 'event type not handled' },
-        raw,
-      );
-      outcome = 'recorded';
-    }
+    });
     logger.info({ eventType, eventId: req.headers['x-event-id'], outcome, ...ids }, 'webhook accepted');
     res.status(200).json({ received: true });
   });

@@ -267,3 +267,15 @@ test('each transition is posted to the callbackUrl, signed in the Standard Webho
     receiver.close();
   }
 });
+
+test('an OpenFinance cash-in answers with the paymentUrl instead of a QR code, and settles once authorised', async () => {
+  const { body, res } = await createCashIn({ openFinance: { redirectUrl: 'https://shop.example/return' } });
+  expect(res.status).toBe(201);
+  expect(res.body.pix).toBeNull();
+  expect(res.body.openFinance.paymentUrl).toMatch(/^http/);
+  // The payer authorises at their bank: the sandbox's paymentUrl pays and redirects back.
+  const visit = await fetch(res.body.openFinance.paymentUrl, { redirect: 'manual' });
+  expect(visit.status).toBeGreaterThanOrEqual(300);
+  expect(visit.headers.get('location')).toContain('https://shop.example/return');
+  await stack.waitFor(`/v1/cash-ins/${body.externalReference}`, (b) => b.status === 'SETTLED');
+});
