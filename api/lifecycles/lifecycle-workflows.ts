@@ -1,6 +1,7 @@
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
@@ -114,24 +115,22 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
   /** Delivers a verified ConnectPSP event; reopens a closed lifecycle when the event is news to it. */
   async deliverEvent(externalReference: string, event: E): Promise<DeliveryOutcome> {
     const workflowId = this.spec.workflowId(externalReference);
-    const handle = this.temporal.workflow.getHandle(workflowId);
-    let running: boolean;
+    // Signal first: on the common path (a running lifecycle) that is the only call to Temporal.
     try {
-      running = (await handle.describe()).status.name === 'RUNNING';
+      await this.temporal.workflow.getHandle(workflowId).signal(this.spec.eventSignal, event);
+      return 'signalled';
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return 'unknown';
+      // Not running: either it never existed, or its run closed.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    let view: V;
+    try {
+      view = await this.closedView(workflowId);
+    } catch (err) {
+      // Never existed, or ended without a view (terminated by an operator): kept for operators as unmatched.
+      if (err instanceof WorkflowNotFoundError || err instanceof WorkflowFailedError) return 'unknown';
       throw err;
     }
-    if (running) {
-      try {
-        await handle.signal(this.spec.eventSignal, event);
-        return 'signalled';
-      } catch (err) {
-        // It closed between describe and signal: fall through to the closed-lifecycle path.
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
-    }
-    const view = await this.closedView(workflowId);
     if (!this.spec.isNews(view, event)) return 'known';
     await this.temporal.workflow.signalWithStart(this.spec.workflow, {
       ...this.reopenOptions(view),

@@ -50,7 +50,7 @@ test('the quick bench runs every figure against its baseline and writes the resu
   expect(lifecycle.api.cpuMsPerLifecycle).toEqual(
     expect.objectContaining({ temporal: expect.any(Number), api: expect.any(Number), worker: expect.any(Number) }),
   );
-  for (const figure of [createLatency, webhookAck]) {
+  for (const figure of [createLatency, ...webhookAck]) {
     expect(figure.api.samples).toBe(figure.raw.samples);
     expect(figure.api.samples).toBeGreaterThan(0);
     expect(Number.isFinite(figure.ratioP99)).toBe(true);

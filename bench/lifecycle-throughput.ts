@@ -1,0 +1,86 @@
+import { apiCreate, paidEvent, rawCreate, rawSignal, reference, settled } from './cash-in-drivers.js';
+import { alternate, closedLoop, CpuMeter, round } from './measure.js';
+import type { BenchStack } from './stack.js';
+
+export interface LifecycleOptions {
+  /** Lifecycles per round. */
+  perRound: number;
+  /** Lifecycles in flight at once. */
+  concurrency: number;
+  /** Rounds per path, alternated A B B A … */
+  rounds: number;
+}
+
+interface Round {
+  lifecycles: number;
+  seconds: number;
+  cpuSeconds: Record<string, number>;
+}
+
+/**
+ * Complete cash-ins per second. API: `POST /v1/cash-ins` → the sandbox pays at once → webhook → signal → SETTLED.
+ * Raw: the real `cashIn` workflow on the baseline worker, update-with-start then `signal()` straight from the
+ * client. Both wait for the workflow result, so a lifecycle counts only once it is SETTLED in Temporal.
+ */
+export async function lifecycleThroughput(stack: BenchStack, options: LifecycleOptions) {
+  const { client, pids } = stack;
+  const apiLifecycle = async () => {
+    const ref = reference('life-api');
+    await apiCreate(stack, ref);
+    await settled(client, ref);
+  };
+  const rawLifecycle = async () => {
+    const ref = reference('life-raw');
+    const view = await rawCreate(client, ref);
+    await rawSignal(client, ref, paidEvent(view));
+    await settled(client, ref);
+  };
+  const measure = async (lifecycle: () => Promise<void>, processes: Record<string, number>): Promise<Round> => {
+    const cpu = new CpuMeter(processes);
+    const started = performance.now();
+    await closedLoop(options.perRound, options.concurrency, lifecycle);
+    return { lifecycles: options.perRound, seconds: (performance.now() - started) / 1000, cpuSeconds: cpu.elapsed() };
+  };
+  // Warm both paths (JIT, connection pools, token caches, workflow cache) before anything counts.
+  await closedLoop(Math.min(options.perRound, 20), options.concurrency, apiLifecycle);
+  await closedLoop(Math.min(options.perRound, 20), options.concurrency, rawLifecycle);
+
+  const apiProcesses = { temporal: pids.temporal, api: pids.api, worker: pids.worker, sandbox: pids.sandbox };
+  const rawProcesses = { temporal: pids.temporal, worker: pids.rawWorker, sandbox: pids.rawSandbox };
+  const { a, b } = await alternate(
+    options.rounds,
+    () => measure(apiLifecycle, apiProcesses),
+    () => measure(rawLifecycle, rawProcesses),
+  );
+  const api = totals(a);
+  const raw = totals(b);
+  return {
+    perRound: options.perRound,
+    concurrency: options.concurrency,
+    rounds: options.rounds,
+    api,
+    raw,
+    ratio: round(api.lifecyclesPerSecond / raw.lifecyclesPerSecond, 3),
+    roundsPerSecond: { api: a.map(rate), raw: b.map(rate) },
+  };
+}
+
+const rate = (r: Round) => round(r.lifecycles / r.seconds, 1);
+
+function totals(rounds: Round[]) {
+  const lifecycles = rounds.reduce((sum, r) => sum + r.lifecycles, 0);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  const cpu: Record<string, number> = {};
+  for (const r of rounds) for (const [name, s] of Object.entries(r.cpuSeconds)) cpu[name] = (cpu[name] ?? 0) + s;
+  const perLifecycle = Object.fromEntries(
+    Object.entries(cpu).map(([name, s]) => [name, round((s / lifecycles) * 1000, 2)]),
+  );
+  const total = Object.values(cpu).reduce((sum, s) => sum + s, 0);
+  return {
+    lifecycles,
+    seconds: round(seconds, 2),
+    lifecyclesPerSecond: round(lifecycles / seconds, 1),
+    /** CPU milliseconds per lifecycle, by process (the bench process drives the load and waits for results). */
+    cpuMsPerLifecycle: { ...perLifecycle, total: round((total / lifecycles) * 1000, 2) },
+  };
+}

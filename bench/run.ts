@@ -1,0 +1,243 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT, TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries.js';
+import { createLatency } from './create-latency.js';
+import { lifecycleThroughput } from './lifecycle-throughput.js';
+import { parkedMemory } from './parked-memory.js';
+import { sandboxHeadroom } from './sandbox-headroom.js';
+import { startBenchStack } from './stack.js';
+import { temporalCost } from './temporal-cost.js';
+import { webhookAck, webhookAckNeeds } from './webhook-ack.js';
+
+/**
+ * `npm run bench`: every figure of PRODUCT.md §6 against its baseline, in one run on the embedded stack, A and B
+ * rounds alternated. Writes `bench/results/<date>-<profile>.json` (or `--out`) and prints the table that
+ * docs/PERFORMANCE.md keeps. `--quick` runs tiny sizes, to check that the harness works (the smoke test).
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    parked: { type: 'string' },
+    lifecycles: { type: 'string' },
+    concurrency: { type: 'string' },
+  },
+});
+
+const PROFILES = {
+  full: {
+    lifecycle: { perRound: 300, concurrency: 32, rounds: 4 },
+    create: { perRound: 200, rounds: 4, concurrency: 1 },
+    parked: { count: 5000, concurrency: 32 },
+    // The target's rate, then one the stack sustains on this machine (a saturated rate measures queueing).
+    webhook: [
+      { perSecond: 100, perRound: 300, rounds: 4 },
+      { perSecond: 25, perRound: 100, rounds: 4 },
+    ],
+    sandbox: { durationSeconds: 10, connections: 32 },
+  },
+  quick: {
+    lifecycle: { perRound: 5, concurrency: 4, rounds: 2 },
+    create: { perRound: 5, rounds: 2, concurrency: 1 },
+    parked: { count: 60, concurrency: 8 },
+    webhook: [{ perSecond: 20, perRound: 5, rounds: 2 }],
+    sandbox: { durationSeconds: 1, connections: 4 },
+  },
+};
+const profileName = values.quick ? 'quick' : 'full';
+const profile = structuredClone(PROFILES[profileName]);
+if (values.parked) profile.parked.count = Number(values.parked);
+// Every webhook acknowledgement goes to a parked cash-in of its own.
+profile.parked.count = Math.max(
+  profile.parked.count,
+  profile.webhook.reduce((sum, w) => sum + webhookAckNeeds(w), 0),
+);
+if (values.lifecycles) profile.lifecycle.perRound = Number(values.lifecycles);
+if (values.concurrency) profile.lifecycle.concurrency = Number(values.concurrency);
+
+const require = createRequire(import.meta.url);
+const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+const loadAverage = () => os.loadavg().map((n) => Number(n.toFixed(2)));
+const log = (line: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${line}`);
+
+const startedAt = new Date();
+const load: Record<string, number[]> = { start: loadAverage() };
+log(`profile ${profileName}; starting the stack`);
+const stack = await startBenchStack();
+// Interrupted (Ctrl-C, a test's timeout): stop every process this run started before exiting.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
+}
+const figures: Record<string, unknown> = {};
+try {
+  log('temporal cost');
+  figures.temporalCost = await temporalCost(stack);
+  log('lifecycle throughput');
+  figures.lifecycle = await lifecycleThroughput(stack, profile.lifecycle);
+  load.afterLifecycle = loadAverage();
+  log('create latency');
+  figures.createLatency = await createLatency(stack, profile.create);
+  log(`parking ${profile.parked.count} cash-ins`);
+  const { views, ...memory } = await parkedMemory(stack, profile.parked.count, profile.parked.concurrency);
+  figures.parkedMemory = memory;
+  // Parking at full speed leaves the dev server with a backlog (transfer and visibility tasks): let it drain, so
+  // that the acknowledgements measure the receiver, not the tail of the previous figure.
+  await sleep(values.quick ? 500 : 15_000);
+  log('webhook ack');
+  const acks = [];
+  let used = 0;
+  for (const options of profile.webhook) {
+    acks.push(await webhookAck(stack, views.slice(used, (used += webhookAckNeeds(options))), options));
+  }
+  figures.webhookAck = acks;
+  load.afterWebhooks = loadAverage();
+} finally {
+  await stack.stop();
+}
+log('sandbox headroom');
+figures.sandboxHeadroom = await sandboxHeadroom(profile.sandbox.durationSeconds, profile.sandbox.connections);
+load.end = loadAverage();
+
+const cpus = os.cpus();
+const results = {
+  startedAt: startedAt.toISOString(),
+  durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+  profile: profileName,
+  sizes: profile,
+  machine: {
+    cpuModel: cpus[0]?.model,
+    cores: cpus.length,
+    memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    os: `${os.type()} ${os.release()}`,
+    loadAverage1m5m15m: load,
+    note: 'shared machine: other engineers run tests on it concurrently; see the load averages',
+  },
+  versions: {
+    node: process.versions.node,
+    temporalCli: TEMPORAL_CLI_VERSION,
+    temporalSdk: version('@temporalio/worker'),
+    express: version('express'),
+  },
+  stack: {
+    devServerFlags: stack.devServerFlags,
+    processes: 'dev server, sandbox (auto-pay 0 ms), worker, API; baseline worker and baseline sandbox (no auto-pay)',
+    workflowBundle: 'prebuilt once, loaded by both workers (WORKFLOW_BUNDLE_PATH)',
+    workerOptions: 'SDK defaults (no tuning in worker/create-worker.ts)',
+    childLogLevel: 'warn',
+    apiRateLimitPerSecond: 1_000_000,
+  },
+  figures,
+};
+
+const out =
+  values.out ??
+  path.join(PROJECT_ROOT, 'bench', 'results', `${startedAt.toISOString().slice(0, 10)}-${profileName}.json`);
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log(table(results.figures as any));
+log(`results in ${path.relative(process.cwd(), out)}`);
+
+/** The table of docs/PERFORMANCE.md, from the figures of this run. */
+function table(f: any): string {
+  const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
+  const l = f.lifecycle;
+  const c = f.createLatency;
+  const w = f.webhookAck[0];
+  const t = f.temporalCost;
+  const m = f.parkedMemory;
+  const s = f.sandboxHeadroom;
+  const rows = [
+    ['Figure', 'Ours (API)', 'Baseline (raw Temporal)', 'Ratio', 'Target', 'Met'],
+    ['---', '---:', '---:', '---:', '---', '---'],
+    [
+      'Lifecycles/s (create → pay → webhook → SETTLED)',
+      l.api.lifecyclesPerSecond,
+      l.raw.lifecyclesPerSecond,
+      l.ratio,
+      '≥ 0.9 and ≥ 50/s',
+      yes(l.ratio >= 0.9 && l.api.lifecyclesPerSecond >= 50),
+    ],
+    [
+      'CPU ms per lifecycle (all processes)',
+      l.api.cpuMsPerLifecycle.total,
+      l.raw.cpuMsPerLifecycle.total,
+      (l.api.cpuMsPerLifecycle.total / l.raw.cpuMsPerLifecycle.total).toFixed(2),
+      '—',
+      '',
+    ],
+    ['Create p50 ms', c.api.p50Ms, c.raw.p50Ms, c.ratioP50, '—', ''],
+    ['Create p99 ms', c.api.p99Ms, c.raw.p99Ms, c.ratioP99, '≤ 1.3×', yes(c.ratioP99 <= 1.3)],
+    [
+      'Create p50 / p99 ms, raw update-with-start (same workflow)',
+      `${c.api.p50Ms} / ${c.api.p99Ms}`,
+      `${c.rawUpdateWithStart.p50Ms} / ${c.rawUpdateWithStart.p99Ms}`,
+      `${(c.api.p50Ms / c.rawUpdateWithStart.p50Ms).toFixed(2)} / ${(c.api.p99Ms / c.rawUpdateWithStart.p99Ms).toFixed(2)}`,
+      '—',
+      '',
+    ],
+    [`Webhook ack p50 ms at ${w.perSecond}/s`, w.api.p50Ms, w.raw.p50Ms, w.ratioP50, '—', ''],
+    [
+      `Webhook ack p99 ms at ${w.perSecond}/s`,
+      w.api.p99Ms,
+      w.raw.p99Ms,
+      w.ratioP99,
+      '≤ 1.2× and < 50 ms',
+      yes(w.ratioP99 <= 1.2 && w.api.p99Ms < 50),
+    ],
+    ...f.webhookAck.map((x: any) => [
+      `Webhook ack p50 / p99 ms at ${x.perSecond}/s, vs raw describe() + signal()`,
+      `${x.api.p50Ms} / ${x.api.p99Ms}`,
+      `${x.rawDescribeThenSignal.p50Ms} / ${x.rawDescribeThenSignal.p99Ms}`,
+      `${(x.api.p50Ms / x.rawDescribeThenSignal.p50Ms).toFixed(2)} / ${(x.api.p99Ms / x.rawDescribeThenSignal.p99Ms).toFixed(2)}`,
+      '—',
+      '',
+    ]),
+    ...f.webhookAck
+      .slice(1)
+      .flatMap((x: any) => [
+        [
+          `Webhook ack p50 / p99 ms at ${x.perSecond}/s`,
+          `${x.api.p50Ms} / ${x.api.p99Ms}`,
+          `${x.raw.p50Ms} / ${x.raw.p99Ms}`,
+          `${x.ratioP50} / ${x.ratioP99}`,
+          '—',
+          '',
+        ],
+      ]),
+    ['History events per cash-in', t.historyEvents, '', '', '≤ 23', yes(t.historyEvents <= 23)],
+    ['Billable actions per cash-in', t.billableActions, '', '', '≤ 5', yes(t.billableActions <= 5)],
+    ['State transitions per cash-in', t.stateTransitions, '', '', '—', ''],
+    [
+      `Worker MiB per parked cash-in (${m.parked} parked, cache ${m.maxCachedWorkflows})`,
+      m.mibPerParkedCashIn,
+      '',
+      '',
+      '≤ 0.5',
+      yes(m.mibPerParkedCashIn <= 0.5),
+    ],
+    ['Worker MiB per cached parked cash-in', m.mibPerCachedCashIn, '', '', '—', ''],
+    [
+      'Sandbox POST /cash-in req/s (one core)',
+      s.requestsPerSecond,
+      '',
+      (s.requestsPerSecond / l.api.lifecyclesPerSecond).toFixed(1) + '× the lifecycle rate',
+      '≥ 2000',
+      yes(Boolean(s.meetsTarget)),
+    ],
+  ];
+  const cpu = Object.entries(l.api.cpuMsPerLifecycle)
+    .map(([name, ms]) => `${name} ${String(ms)}`)
+    .join(', ');
+  const rawCpu = Object.entries(l.raw.cpuMsPerLifecycle)
+    .map(([name, ms]) => `${name} ${String(ms)}`)
+    .join(', ');
+  return [
+    rows.map((r) => `| ${r.join(' | ')} |`).join('\n'),
+    '',
+    `CPU ms per lifecycle by process — API path: ${cpu}; raw path: ${rawCpu}`,
+  ].join('\n');
+}

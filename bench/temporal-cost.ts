@@ -1,0 +1,62 @@
+// The default export: tsx loads the CommonJS proto package that way (see test/support/temporal.ts).
+import proto from '@temporalio/proto';
+import { cashInWorkflowId } from '../workflows/cash-in/messages.js';
+import { apiCreate, reference, settled } from './cash-in-drivers.js';
+import type { BenchStack } from './stack.js';
+
+const EventType = proto.temporal.api.enums.v1.EventType;
+
+/**
+ * What Temporal Cloud bills as Actions, counted from a history (docs.temporal.io/cloud/actions). Each rule is one
+ * history event type and how many Actions it is worth. Conservative where the pricing is ambiguous:
+ * - an update-with-start counts its start and its update (1 + 1); so would a signal-with-start;
+ * - every activity attempt counts (`attempt` of ActivityTaskStarted), retries included;
+ * - every local-activity marker counts 1 (Cloud may bill a workflow task's local activities as one);
+ * - queries, heartbeats and rejected updates leave no event: the happy path has none.
+ */
+export const BILLABLE_EVENT_RULES: Record<string, string> = {
+  EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: 'workflow started (client start, continue-as-new, child start): 1',
+  EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: 'signal received: 1',
+  EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: 'update accepted: 1',
+  EVENT_TYPE_ACTIVITY_TASK_STARTED: 'activity attempt: 1 per attempt',
+  EVENT_TYPE_TIMER_STARTED: 'timer started: 1',
+  EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 'search attributes upserted: 1',
+  EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED: 'memo upserted: 1',
+  EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: 'child workflow started: 1',
+  EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: 'signal to another workflow: 1',
+  EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: 'cancel of another workflow: 1',
+  EVENT_TYPE_MARKER_RECORDED: 'local activity or side effect marker: 1',
+};
+
+/** One happy-path cash-in through the API (create, auto-pay, webhook, SETTLED), then its cost read from Temporal. */
+export async function temporalCost(stack: BenchStack) {
+  const ref = reference('cost');
+  await apiCreate(stack, ref);
+  await settled(stack.client, ref);
+  const handle = stack.client.workflow.getHandle(cashInWorkflowId(ref));
+  const history = await handle.fetchHistory();
+  const description = await handle.describe();
+  const events = history.events ?? [];
+  const byType: Record<string, number> = {};
+  const actions: Record<string, number> = {};
+  for (const event of events) {
+    const name = EventType[event.eventType ?? 0] ?? String(event.eventType);
+    byType[name] = (byType[name] ?? 0) + 1;
+    if (BILLABLE_EVENT_RULES[name] === undefined) continue;
+    const worth =
+      event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+        ? Math.max(1, event.activityTaskStartedEventAttributes?.attempt ?? 1)
+        : 1;
+    actions[name] = (actions[name] ?? 0) + worth;
+  }
+  return {
+    workflowId: cashInWorkflowId(ref),
+    historyEvents: events.length,
+    stateTransitions: Number(description.raw.workflowExecutionInfo?.stateTransitionCount ?? 0),
+    billableActions: Object.values(actions).reduce((sum, n) => sum + n, 0),
+    actionsByEvent: actions,
+    eventsByType: byType,
+    billableRules: BILLABLE_EVENT_RULES,
+    targets: { billableActions: 5, historyEvents: 23 },
+  };
+}
