@@ -53,7 +53,7 @@ async function snapshot(): Promise<Snapshot> {
   const workflows = await stack.env.client.workflow.count();
   return {
     transactions: JSON.stringify(transactions.body),
-    webhooks: Array.isArray(webhooks.body) ? webhooks.body.length : JSON.stringify(webhooks.body).length,
+    webhooks: (webhooks.body as { deliveries: unknown[] }).deliveries.length,
     workflows: workflows.count,
   };
 }

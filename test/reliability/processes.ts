@@ -50,6 +50,8 @@ export class ChaosStack {
       RATE_LIMIT_BURST: '100000',
       CASH_OUT_FIRST_POLL_SECONDS: '2',
       LATE_PAYMENT_WINDOW_MINUTES: '1',
+      // A return whose webhook was lost is found by the poll at the end of this window (7 days by default).
+      CASH_OUT_REFUND_WINDOW_MINUTES: '3',
       WORKER_METRICS_PORT: '0',
       CHAOS_SEED: String(options.seed),
     };
@@ -57,6 +59,7 @@ export class ChaosStack {
     // Whatever happens to the runner, its children go with it.
     process.once('exit', () => {
       for (const child of stack.children.values()) child.kill('SIGKILL');
+      rmSync(stack.dir, { recursive: true, force: true });
     });
     try {
       for (const part of ['temporal', 'sandbox', 'worker', 'api'] as const) await stack.start(part);

@@ -106,9 +106,13 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
         quiesceSeconds = (Date.now() - quiesceStart) / 1000;
         break;
       }
+      if ((Date.now() - quiesceStart) % 30_000 < 3_500) {
+        console.log(`waiting: ${violations.length} violation(s), e.g. ${JSON.stringify(violations[0])}`);
+      }
       await sleep(3000);
     }
     if (quiesceSeconds === null) console.log(stack.tail(30).join('\n'));
+    for (const [fault, n] of Object.entries(await webhookFaultsSeen(stack.sandboxUrl))) if (n > 0) faults[fault] = n;
     return {
       scenario,
       lifecycles: lifecycles.length,
@@ -136,11 +140,14 @@ async function injectProcessFaults(
 ): Promise<void> {
   const disruptive = plan.filter((f) => !['psp-faults', 'webhook-faults'].includes(f));
   if (disruptive.length === 0) return;
-  while (Date.now() < until) {
-    await sleep(4000 + prng() * 8000);
+  // Each of the scenario's faults once first (in a seeded order), then seeded random picks.
+  const firsts = [...disruptive];
+  shuffle(firsts, prng);
+  for (let i = 0; Date.now() < until; i++) {
+    await sleep(3000 + prng() * 6000);
     if (Date.now() >= until) break;
     superviseOnce(stack, unexpectedExits);
-    const fault = disruptive[Math.floor(prng() * disruptive.length)]!;
+    const fault = firsts[i] ?? disruptive[Math.floor(prng() * disruptive.length)]!;
     count(fault);
     console.log(`fault: ${fault}`);
     if (fault === 'worker-kill') await stack.restart('worker', prng() * 2000);
@@ -192,6 +199,20 @@ async function observe(
     views.set(lifecycle.externalReference, res?.status === 200 ? res.body : undefined);
   }
   return { sandbox, views, callbacks, startBalanceCentavos, endBalanceCentavos: await balance(stack.apiUrl) };
+}
+
+/** What the sandbox's delivery log shows of the webhook faults, and of attempts our API failed (it was down). */
+async function webhookFaultsSeen(sandboxUrl: string): Promise<Record<string, number>> {
+  const { body } = await call(`${sandboxUrl}/_sandbox/webhooks`, 'GET');
+  const entries = (body?.deliveries ?? []) as { deliveryId: string; outcome: string; fault?: string }[];
+  const deliveries = (fault: string) => new Set(entries.filter((e) => e.fault === fault).map((e) => e.deliveryId)).size;
+  return {
+    'webhook-dropped': entries.filter((e) => e.outcome === 'DROPPED').length,
+    'webhook-duplicated': deliveries('duplicate'),
+    'webhook-reordered': deliveries('reorder'),
+    'webhook-delayed': deliveries('delay'),
+    'webhook-attempt-failed': entries.filter((e) => ['FAILED', 'ERROR', 'TIMEOUT'].includes(e.outcome)).length,
+  };
 }
 
 async function balance(apiUrl: string): Promise<number> {

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -39,6 +40,8 @@ const REFUND_WEBHOOK_GRACE = MINUTE;
 const MAX_POLL_INTERVAL = 60 * MINUTE;
 /** MISSING_END_TO_END_ID clears within minutes; past this many tries an operator looks at it. */
 const MAX_REFUND_ATTEMPTS = 30;
+/** Marks runs that went back to refund after their callbacks started (issue 8). */
+const REFUND_WHILE_CLOSING_PATCH = 'refund-while-closing';
 
 /**
  * One PIX charge from creation to a terminal state (PRODUCT.md §5). ConnectPSP events arrive as signals;
@@ -233,13 +236,17 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   };
 
   const finish = async (): Promise<CashInView> => {
-    await drainRefunds();
-    if (view.status === CashInStatus.REFUNDING) {
-      view.refundedAt = now();
-      transition(CashInStatus.REFUNDED, 'ConnectPSP confirmed the refund');
-    }
-    publish();
-    await callbacksStarted();
+    do {
+      await drainRefunds();
+      if (view.status === CashInStatus.REFUNDING) {
+        view.refundedAt = now();
+        transition(CashInStatus.REFUNDED, 'ConnectPSP confirmed the refund');
+      }
+      publish();
+      await callbacksStarted();
+      // A refund (or a payment to give back) accepted while the callbacks were starting is done before the run
+      // closes, never dropped. The patch marker is written only when that happens, so older histories replay.
+    } while (refundQueue.length > 0 && patched(REFUND_WHILE_CLOSING_PATCH));
     return view;
   };
 
