@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { amountSchema } from './money.js';
-import { documentSchema, externalReferenceSchema, httpUrlSchema, metadataSchema, personNameSchema } from './fields.js';
+import {
+  documentSchema,
+  externalReferenceSchema,
+  httpUrlSchema,
+  metadataSchema,
+  pageLimitSchema,
+  personNameSchema,
+} from './fields.js';
 
 export const REFUND_REASONS = ['FRAUD', 'DUPLICATED_PAYMENT', 'CUSTOMER_REQUEST', 'MERCHANT_ERROR'] as const;
 export const CASH_IN_STATUSES = [
@@ -56,6 +63,6 @@ export const refundBodySchema = z.strictObject({
 
 export const listQuerySchema = z.strictObject({
   status: z.enum(CASH_IN_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: pageLimitSchema,
   cursor: z.string().max(4096).optional(),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalisePixKey, PIX_KEY_TYPES, pixKeyProblem } from '../validation/pix-keys.js';
-import { documentSchema, externalReferenceSchema, httpUrlSchema, personNameSchema } from './fields.js';
+import { documentSchema, externalReferenceSchema, httpUrlSchema, pageLimitSchema, personNameSchema } from './fields.js';
 import { amountSchema } from './money.js';
 
 export const CASH_OUT_STATUSES = ['CREATING', 'PROCESSING', 'COMPLETED', 'FAILED', 'REFUNDED'] as const;
@@ -62,6 +62,6 @@ export type CreateCashOutBody = z.infer<ReturnType<typeof createCashOutBodySchem
 
 export const cashOutListQuerySchema = z.strictObject({
   status: z.enum(CASH_OUT_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: pageLimitSchema,
   cursor: z.string().max(4096).optional(),
 });

@@ -31,3 +31,11 @@ export const metadataSchema = z
     z.string().max(200, 'values must be at most 200 characters'),
   )
   .refine((m) => Object.keys(m).length <= 20, 'must have at most 20 keys');
+
+/** Page size of list routes: plain decimal digits only (`Number()` would also read `0x10` or `1e2`). */
+export const pageLimitSchema = z
+  .string()
+  .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
+  .default(20);
