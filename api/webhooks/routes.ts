@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { z } from 'zod';
 import type { Config } from '../../config/env.js';
 import {
   CashInSchema,
@@ -17,6 +18,7 @@ import { unmatchedEvent, type UnmatchedEvent } from '../../workflows/unmatched-e
 import { PaymentKind, PaymentReference } from '../../workflows/search-attributes.js';
 import type { CashInService } from '../cash-ins/service.js';
 import type { CashOutService } from '../cash-outs/service.js';
+import type { DeliveryOutcome } from '../lifecycles/lifecycle-workflows.js';
 import { requestLogger } from '../observability/request-context.js';
 import { Problem } from '../problem.js';
 import { toCashInEvent, toCashOutEvent } from './events.js';
@@ -61,41 +63,27 @@ export function webhookRoutes(deps: {
     let ids: Record<string, unknown> = {};
     // ConnectPSP gives up after 5 s: past this budget a slow or unreachable Temporal gets a 503 (it retries).
     await temporal.withDeadline(Date.now() + TEMPORAL_BUDGET_MS, async () => {
-      if (eventType === 'CASHIN_PAID' || eventType === 'CASHIN_REFUNDED') {
-        const cashIn = CashInSchema.safeParse(data);
-        if (!cashIn.success) {
-          throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-in`);
+      const lifecycle =
+        eventType === 'CASHIN_PAID' || eventType === 'CASHIN_REFUNDED'
+          ? lifecycleOf('cash-in', CashInSchema, (d) => toCashInEvent(eventType, eventAt, d), cashInWorkflowId, cashIns)
+          : eventType === 'CASHOUT_COMPLETED' || eventType === 'CASHOUT_FAILED' || eventType === 'CASHOUT_REFUNDED'
+            ? lifecycleOf(
+                'cash-out',
+                CashOutSchema,
+                (d) => toCashOutEvent(eventType, eventAt, d),
+                cashOutWorkflowId,
+                cashOuts,
+              )
+            : undefined;
+      if (lifecycle) {
+        const delivery = lifecycle(data);
+        if (!delivery) {
+          throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data does not match its type`);
         }
-        const event = toCashInEvent(eventType, eventAt, cashIn.data);
-        ids = paymentIds(cashInWorkflowId(cashIn.data.externalReference), cashIn.data);
-        outcome = await cashIns.deliverEvent(cashIn.data.externalReference, event);
+        ids = delivery.ids;
+        outcome = await delivery.deliver();
         if (outcome === 'unknown') {
-          await record(
-            temporal,
-            config,
-            { ...event, externalReference: cashIn.data.externalReference, reason: 'no such cash-in' },
-            raw,
-          );
-        }
-      } else if (
-        eventType === 'CASHOUT_COMPLETED' ||
-        eventType === 'CASHOUT_FAILED' ||
-        eventType === 'CASHOUT_REFUNDED'
-      ) {
-        const cashOut = CashOutSchema.safeParse(data);
-        if (!cashOut.success) {
-          throw new Problem(400, 'INVALID_EVENT', 'Invalid event', `The ${eventType} data is not a cash-out`);
-        }
-        const event = toCashOutEvent(eventType, eventAt, cashOut.data);
-        ids = paymentIds(cashOutWorkflowId(cashOut.data.externalReference), cashOut.data);
-        outcome = await cashOuts.deliverEvent(cashOut.data.externalReference, event);
-        if (outcome === 'unknown') {
-          await record(
-            temporal,
-            config,
-            { ...event, externalReference: cashOut.data.externalReference, reason: 'no such cash-out' },
-            raw,
-          );
+          await record(temporal, config, { ...delivery.unmatched, reason: `no such ${delivery.noun}` }, raw);
         }
       } else {
         const reference = typeof data.externalReference === 'string' ? data.externalReference : undefined;
@@ -114,14 +102,47 @@ export function webhookRoutes(deps: {
   return router;
 }
 
+/** What delivering to one lifecycle kind needs: ConnectPSP's data checked, reduced to the event, sent. */
+function lifecycleOf<D extends PaymentData, E extends PspEvent>(
+  noun: string,
+  schema: z.ZodType<D>,
+  toEvent: (data: D) => E,
+  workflowId: (externalReference: string) => string,
+  service: { deliverEvent(externalReference: string, event: E): Promise<DeliveryOutcome> },
+) {
+  return (data: unknown) => {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) return undefined;
+    const event = toEvent(parsed.data);
+    const reference = parsed.data.externalReference;
+    return {
+      noun,
+      ids: paymentIds(workflowId(reference), parsed.data),
+      unmatched: {
+        eventType: event.eventType,
+        eventAt: event.eventAt,
+        externalReference: reference,
+        transactionId: event.transactionId,
+        endToEndId: event.endToEndId,
+        status: event.status,
+        amountCentavos: event.amountCentavos,
+      },
+      deliver: () => service.deliverEvent(reference, event),
+    };
+  };
+}
+
+/** What both lifecycles' events carry, and all an unmatched record keeps of them. */
+type PspEvent = Required<Pick<UnmatchedEvent, 'transactionId' | 'status' | 'amountCentavos'>> &
+  Pick<UnmatchedEvent, 'eventType' | 'eventAt' | 'endToEndId'>;
+
+type PaymentData = { externalReference: string; transactionId: string; endToEndId?: string | null };
+
 /** What a refused delivery counts as, by our answer's status. */
 const WEBHOOK_REFUSALS: Record<number, string> = { 400: 'invalid_event', 401: 'invalid_signature', 503: 'unavailable' };
 
 /** The ids a payment's log lines carry: ours, the service's and ConnectPSP's (never personal data). */
-function paymentIds(
-  workflowId: string,
-  data: { externalReference: string; transactionId: string; endToEndId?: string | null },
-): Record<string, unknown> {
+function paymentIds(workflowId: string, data: PaymentData): Record<string, unknown> {
   return {
     workflowId,
     externalReference: data.externalReference,
