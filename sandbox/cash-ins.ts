@@ -17,7 +17,7 @@ import { dynamicBrCode } from './br-code.js';
 import type { SandboxClock } from './clock.js';
 import { cashInInternalCode, cashInTransactionId, endToEndId } from './ids.js';
 import { PARTNER_BANK } from './ledger.js';
-import { notFound, ProblemError } from './problem.js';
+import { notFound, ProblemError, requireStatus } from './problem.js';
 import { qrCodePng } from './qr-png.js';
 import { brasiliaTimestamp } from './timestamps.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -146,7 +146,7 @@ export class CashInBook {
       this.assignEndToEndId(app, record);
       return record;
     }
-    this.requireStatus(record, CashInStatus.AWAITING_PAYMENT, 'paid');
+    requireStatus('Cash-in', record, CashInStatus.AWAITING_PAYMENT, 'paid');
     const now = this.deps.clock.now();
     record.status = CashInStatus.PAID;
     record.paidAtMs = now;
@@ -160,14 +160,14 @@ export class CashInBook {
 
   expire(record: CashInRecord): CashInRecord {
     this.refresh(record);
-    this.requireStatus(record, CashInStatus.AWAITING_PAYMENT, 'expired');
+    requireStatus('Cash-in', record, CashInStatus.AWAITING_PAYMENT, 'expired');
     this.markExpired(record, this.deps.clock.now());
     return record;
   }
 
   cancel(record: CashInRecord): CashInRecord {
     this.refresh(record);
-    this.requireStatus(record, CashInStatus.AWAITING_PAYMENT, 'cancelled');
+    requireStatus('Cash-in', record, CashInStatus.AWAITING_PAYMENT, 'cancelled');
     record.status = CashInStatus.CANCELLED;
     this.awaiting.delete(record);
     return record;
@@ -208,16 +208,6 @@ export class CashInBook {
     record.status = CashInStatus.EXPIRED;
     record.expiredAtMs = atMs;
     this.awaiting.delete(record);
-  }
-
-  private requireStatus(record: CashInRecord, status: CashInStatus, action: string): void {
-    if (record.status !== status) {
-      throw new ProblemError(
-        409,
-        'INVALID_STATE',
-        `Cash-in ${record.transactionId} is ${record.status} and cannot be ${action}.`,
-      );
-    }
   }
 
   private notify(app: ApplicationState, record: CashInRecord, eventType: WebhookEventType): void {

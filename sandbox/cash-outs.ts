@@ -6,7 +6,7 @@ import { uniqueCode } from './cash-ins.js';
 import type { SandboxClock } from './clock.js';
 import { cashOutInternalCode, cashOutTransactionId, endToEndId } from './ids.js';
 import { PARTNER_BANK } from './ledger.js';
-import { notFound, ProblemError } from './problem.js';
+import { notFound, ProblemError, requireStatus } from './problem.js';
 import { brasiliaTimestamp } from './timestamps.js';
 import type { WebhookDispatcher } from './webhooks.js';
 
@@ -96,7 +96,7 @@ export class CashOutBook {
   }
 
   complete(app: ApplicationState, record: CashOutRecord): CashOutRecord {
-    this.requireStatus(record, CashOutStatus.PROCESSING, 'completed');
+    requireStatus('Cash-out', record, CashOutStatus.PROCESSING, 'completed');
     const now = this.deps.clock.now();
     record.status = CashOutStatus.COMPLETED;
     record.completedAtMs = now;
@@ -107,7 +107,7 @@ export class CashOutBook {
   }
 
   fail(app: ApplicationState, record: CashOutRecord, failure: CashOutFailure): CashOutRecord {
-    this.requireStatus(record, CashOutStatus.PROCESSING, 'failed');
+    requireStatus('Cash-out', record, CashOutStatus.PROCESSING, 'failed');
     record.status = CashOutStatus.FAILED;
     record.failedAtMs = this.deps.clock.now();
     record.failure = failure;
@@ -117,7 +117,7 @@ export class CashOutBook {
   }
 
   cancel(app: ApplicationState, record: CashOutRecord): CashOutRecord {
-    this.requireStatus(record, CashOutStatus.PROCESSING, 'cancelled');
+    requireStatus('Cash-out', record, CashOutStatus.PROCESSING, 'cancelled');
     record.status = CashOutStatus.CANCELLED;
     app.ledger.credit(record.amountCentavos);
     return record;
@@ -125,7 +125,7 @@ export class CashOutBook {
 
   /** The receiving bank sends the money back (a devolution with a `D…` id issued by the receiving side). */
   refund(app: ApplicationState, record: CashOutRecord): CashOutRecord {
-    this.requireStatus(record, CashOutStatus.COMPLETED, 'refunded');
+    requireStatus('Cash-out', record, CashOutStatus.COMPLETED, 'refunded');
     const now = this.deps.clock.now();
     const receiverIspb =
       record.payee.destination.type === 'BANK_ACCOUNT' ? record.payee.destination.bankAccount.ispb : PARTNER_BANK.ispb;
@@ -137,16 +137,6 @@ export class CashOutBook {
     app.ledger.credit(record.amountCentavos);
     this.notify(app, record, WebhookEventType.CASHOUT_REFUNDED);
     return record;
-  }
-
-  private requireStatus(record: CashOutRecord, status: CashOutStatus, action: string): void {
-    if (record.status !== status) {
-      throw new ProblemError(
-        409,
-        'INVALID_STATE',
-        `Cash-out ${record.transactionId} is ${record.status} and cannot be ${action}.`,
-      );
-    }
   }
 
   private notify(app: ApplicationState, record: CashOutRecord, eventType: WebhookEventType): void {

@@ -68,3 +68,19 @@ export function notFound(id: string): ProblemError {
     `Transaction ${id} does not exist for this application.`,
   );
 }
+
+/** A test control on a transaction in the wrong state: 409 `INVALID_STATE`, naming the state it is in. */
+export function requireStatus<S extends string>(
+  kind: 'Cash-in' | 'Cash-out',
+  record: { transactionId: string; status: S },
+  status: S,
+  action: string,
+): void {
+  if (record.status !== status) {
+    throw new ProblemError(
+      409,
+      'INVALID_STATE',
+      `${kind} ${record.transactionId} is ${record.status} and cannot be ${action}.`,
+    );
+  }
+}

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { CASH_IN_STATUSES } from '../../api/schemas/cash-in.js';
+import { CASH_OUT_STATUSES } from '../../api/schemas/cash-out.js';
 import { webhookSignature } from '../../connectpsp/signing.js';
 import { TEST_API_KEY } from '../support/credentials.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -444,18 +446,6 @@ function listQueries(statuses: readonly string[]): fc.Arbitrary<string> {
     .chain(([b, e]) => fc.shuffledSubarray([...b, ...e], { minLength: b.length + e.length }))
     .map((parts) => '?' + parts.join('&'));
 }
-
-const CASH_IN_STATUSES = [
-  'CREATING',
-  'AWAITING_PAYMENT',
-  'PAID',
-  'SETTLED',
-  'REFUNDING',
-  'REFUNDED',
-  'EXPIRED',
-  'FAILED',
-];
-const CASH_OUT_STATUSES = ['CREATING', 'PROCESSING', 'COMPLETED', 'FAILED', 'REFUNDED'];
 
 // ---------------------------------------------------------------------------------------------------------------
 
