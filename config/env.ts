@@ -140,6 +140,13 @@ const schema = z.object({
     .default(7 * 24 * 60),
   /** First wait for a cash-out webhook before asking ConnectPSP; later waits double, up to an hour. */
   CASH_OUT_FIRST_POLL_SECONDS: z.coerce.number().int().positive().default(60),
+  /**
+   * How long a create (cash-in, cash-out, rebalance, balance read) waits for its first step before answering 503
+   * with `Retry-After`; the lifecycle carries on, and the same request again attaches to it.
+   */
+  CREATE_WAIT_SECONDS: z.coerce.number().positive().max(60).default(5),
+  /** How long a read waits for the workflow's answer (a query needs a worker) before answering a stale view. */
+  READ_WAIT_MS: z.coerce.number().int().positive().max(10_000).default(1500),
 });
 
 export type RawEnv = z.infer<typeof schema>;

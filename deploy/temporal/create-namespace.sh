@@ -6,7 +6,7 @@ NS="${TEMPORAL_NAMESPACE:-default}"
 until temporal operator cluster health --address "${TEMPORAL_ADDRESS}"; do echo 'waiting for Temporal'; sleep 3; done
 temporal operator namespace describe -n "$NS" --address "${TEMPORAL_ADDRESS}" >/dev/null 2>&1 ||
   temporal operator namespace create -n "$NS" --retention 30d --address "${TEMPORAL_ADDRESS}"
-for attribute in PaymentKind:Keyword PaymentStatus:Keyword PaymentReference:Keyword PaymentAmountCentavos:Int; do
+for attribute in PaymentKind:Keyword PaymentStatus:Keyword PaymentReference:Keyword PaymentAmountCentavos:Int PaymentAttention:Keyword; do
   name="${attribute%%:*}"
   type="${attribute##*:}"
   temporal operator search-attribute create -n "$NS" --name "$name" --type "$type" --address "${TEMPORAL_ADDRESS}" ||
