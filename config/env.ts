@@ -72,6 +72,8 @@ const schema = z.object({
   SANDBOX_PORT: port.default(4010),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   SANDBOX_AUTO_PAY_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
+  /** Where the sandbox keeps its state across restarts (`npm start` sets DATA_DIR/sandbox); unset: in memory. */
+  SANDBOX_STATE_DIR: optionalString,
 
   DATA_DIR: z.string().min(1).default('.data'),
 
