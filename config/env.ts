@@ -146,6 +146,8 @@ const schema = z.object({
     .int()
     .positive()
     .default(7 * 24 * 60),
+  /** Minutes between reconciliation passes (the `reconcile` Schedule); 0 turns the schedule off. */
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   /** First wait for a cash-out webhook before asking ConnectPSP; later waits double, up to an hour. */
   CASH_OUT_FIRST_POLL_SECONDS: z.coerce.number().int().positive().default(60),
 });
