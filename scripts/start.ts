@@ -81,7 +81,12 @@ children.onUnexpectedExit((name, code) => {
   void stop(1);
 });
 
-const childEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, ...secrets.env };
+const childEnv = {
+  TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+  // The embedded Web UI has no login: let it read payments with personal data masked (loopback only).
+  CODEC_ANONYMOUS_REDACTED: process.env.CODEC_ANONYMOUS_REDACTED ?? String(config.NODE_ENV !== 'production'),
+  ...secrets.env,
+};
 if (config.useSandbox) {
   children.start('sandbox', 'sandbox/main.ts', { ...childEnv, SANDBOX_STATE_DIR: sandboxStateDir });
   await children.waitForHttp('sandbox', `${config.connectPspBaseUrl}/_sandbox/transactions`);

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+page.on('request', (r) => { if (r.url().includes('/codec')) console.log('REQ', r.method(), r.url(), JSON.stringify(r.headers())); });
+page.on('response', async (r) => { if (r.url().includes('/codec')) console.log('RES', r.status(), r.url()); });
+await page.goto(`http://127.0.0.1:35234/namespaces/default/workflows/${encodeURIComponent(process.argv[2]!)}`);
+await page.waitForTimeout(6000);
+await page.screenshot({ path: '/tmp/operators-ui.png', fullPage: true });
+console.log((await page.innerText('body')).slice(0, 3000));
+await browser.close();
