@@ -76,6 +76,8 @@ const schema = z.object({
   SANDBOX_STATE_DIR: optionalString,
 
   DATA_DIR: z.string().min(1).default('.data'),
+  /** PostgreSQL of `npm run cluster` (its own server under DATA_DIR, on 127.0.0.1). */
+  POSTGRES_PORT: port.default(7432),
 
   /** Where the worker serves the Temporal SDK's Prometheus metrics; port 0 turns them off. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

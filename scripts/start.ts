@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/env.js';
 import { startDevServer } from './dev-server.js';
-import { ensureLocalSecrets } from './local-secrets.js';
+import { apiKeyBannerLine, ensureLocalSecrets } from './local-secrets.js';
 import { assertPortsFree, type NamedPort } from './ports.js';
 import { ChildProcessGroup } from './process-group.js';
 import { PROJECT_ROOT } from './temporal-binaries.js';
@@ -104,9 +104,4 @@ PIX agent is up.
   Temporal       127.0.0.1:${temporalPort}   namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   ConnectPSP     ${config.connectPspBaseUrl}${config.useSandbox ? '   (local sandbox)' : ''}
   Data           ${dataDir}
-${apiKeyLines()}Press Ctrl-C to stop.`);
-
-function apiKeyLines(): string {
-  if (!secrets.apiKeyFile) return '  API key        from API_KEYS / OIDC_ISSUER\n';
-  return `  API key        in ${secrets.apiKeyFile}   (curl -H "Authorization: Bearer $(cat ${secrets.apiKeyFile})" ...)\n`;
-}
+${apiKeyBannerLine(secrets)}Press Ctrl-C to stop.`);
