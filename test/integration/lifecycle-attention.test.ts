@@ -1,6 +1,7 @@
 import { PaymentAttention } from '../../workflows/search-attributes.js';
 import { cashInWorkflowId } from '../../workflows/cash-in/messages.js';
 import { cashOutWorkflowId, retryNowSignal } from '../../workflows/cash-out/messages.js';
+import { rebalanceWorkflowId } from '../../workflows/rebalance/workflow.js';
 import { createSandbox } from '../../sandbox/app.js';
 import { recordHistory } from '../support/histories.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -101,6 +102,50 @@ test('a replica with a wrong ApplicationToken parks the payout (503 on create), 
   } finally {
     await replaceWorker();
   }
+});
+
+test('under a replica with a wrong CryptoToken a rebalance waits (503), then goes through', async () => {
+  const rebalance = { targetAmount: '1000.00', requestId: reference('rebalance') };
+  const workflowId = rebalanceWorkflowId(rebalance.requestId);
+  await replaceWorker({ CONNECTPSP_CRYPTO_TOKEN: 'not-the-crypto-token' });
+  try {
+    expect((await stack.api('POST', '/v1/wallet/rebalance', rebalance)).status).toBe(503);
+    // A different target under the same requestId is refused at once, even while the first one waits.
+    const conflicting = await stack.api('POST', '/v1/wallet/rebalance', { ...rebalance, targetAmount: '1.00' });
+    expect(conflicting.status).toBe(409);
+    expect(await attentionAttribute(workflowId)).toBe('INVALID_SIGNATURE');
+  } finally {
+    await replaceWorker();
+  }
+  await stack.env.client.workflow.getHandle(workflowId).signal(retryNowSignal);
+  const done = await stack.api('POST', '/v1/wallet/rebalance', rebalance);
+  expect(done.status).toBe(200);
+  expect(done.body).toMatchObject({ status: 'COMPLETED' });
+  expect(await executionStatus(workflowId)).toBe('COMPLETED');
+});
+
+test('under a replica with a wrong ApplicationToken a charge waits and a balance read answers 503', async () => {
+  const externalReference = reference('order');
+  await replaceWorker({ CONNECTPSP_APPLICATION_TOKEN: '00000000-0000-4000-8000-000000000000' });
+  try {
+    expect((await stack.api('POST', '/v1/cash-ins', cashInBody(externalReference))).status).toBe(503);
+    const parked = await stack.waitFor(
+      `/v1/cash-ins/${externalReference}`,
+      (view) => view.attention?.code === 'INVALID_APPLICATION_TOKEN',
+    );
+    expect(parked.status).toBe('CREATING');
+    const balance = await stack.api('GET', '/v1/wallet/balance');
+    expect(balance.status).toBe(503);
+    expect(balance.headers.get('retry-after')).toMatch(/^\d+$/);
+  } finally {
+    await replaceWorker();
+  }
+  await stack.env.client.workflow.getHandle(cashInWorkflowId(externalReference)).signal(retryNowSignal);
+  await stack.waitFor(`/v1/cash-ins/${externalReference}`, (view) => view.status === 'AWAITING_PAYMENT');
+  expect((await stack.api('GET', '/v1/wallet/balance')).status).toBe(200);
+  // The refused read ended as an answer, not as a failed workflow.
+  const reads = stack.env.client.workflow.list({ query: 'WorkflowType = "readBalance"' });
+  for await (const execution of reads) expect(['RUNNING', 'COMPLETED']).toContain(execution.status.name);
 });
 
 test('a poll answered TRANSACTION_NOT_FOUND parks the payout; retryNow after the fix carries it to its end', async () => {
