@@ -1,4 +1,4 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
 import { createTracing } from '../observability/tracing.js';
@@ -8,12 +8,26 @@ import { installWorkerRuntime } from './runtime.js';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
+
+// Installed before anything slow: a worker still connecting or bundling has nothing to drain and exits at once; a
+// running one stops polling and drains, and run() below resolves.
+let worker: Worker | undefined = undefined;
+let stopRequested = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopRequested = true;
+    if (worker === undefined) process.exit(0);
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  });
+}
+
 installWorkerRuntime(config, logger);
 const tracing = createTracing(config, 'pix-agent-worker');
 
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const { client, activities } = createWorkerActivities(config, { logger, tracing });
-const worker = await createWorker({ connection, config, activities, logger, tracing });
+worker = await createWorker({ connection, config, activities, logger, tracing });
+if (stopRequested) process.exit(0);
 logger.info(
   {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -24,7 +38,6 @@ logger.info(
   },
   'worker running',
 );
-// The SDK stops polling and drains on SIGINT/SIGTERM by itself; run() resolves once drained.
 await worker.run();
 await client.close();
 await connection.close();
