@@ -10,7 +10,7 @@ import type { SandboxContext } from './context.js';
 import type { Endpoint } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import type { StoredResponse } from './idempotency.js';
-import { ProblemError, validationProblem } from './problem.js';
+import { notFound, ProblemError, validationProblem } from './problem.js';
 
 /** What a handler answers: a status and a JSON body. */
 export interface Outcome {
@@ -77,13 +77,17 @@ function problemResponse(problem: ProblemError): StoredResponse {
 
 /** Applies the configured latency, 5xx and lost-response faults of one endpoint. */
 export function injectFaults(ctx: SandboxContext, endpoint: Endpoint): RequestHandler {
-  return (_req, res, next) => {
+  return (req, res, next) => {
     const faults = ctx.faults.forRequest(endpoint);
     const proceed = (): void => {
       if (faults.errorStatus !== undefined) {
         const code = INJECTED_CODES[faults.errorStatus] ?? ProblemCode.INTERNAL_ERROR;
         const problem = new ProblemError(faults.errorStatus, code, 'Injected fault: the request was not processed.');
         deliver(res, problemResponse(problem));
+        return;
+      }
+      if (faults.notFound) {
+        deliver(res, problemResponse(notFound(String(req.params.id))));
         return;
       }
       locals(res).loseResponse = faults.loseResponse;

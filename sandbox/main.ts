@@ -4,8 +4,15 @@ import { createSandbox } from './app.js';
 /** `npm run sandbox`: the simulator on SANDBOX_HOST:SANDBOX_PORT with the CONNECTPSP_* credentials. */
 const config = loadConfig();
 // Until it listens there is nothing to write out: a signal during start-up exits at once.
+// Ctrl-C reaches it twice under npm start (the terminal's SIGINT, then the launcher's SIGTERM): it stops once.
 let stop = (): void => process.exit(0);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop());
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (!stopping) stop();
+    stopping = true;
+  });
+}
 const sandbox = await createSandbox({
   host: config.SANDBOX_HOST,
   port: config.SANDBOX_PORT,

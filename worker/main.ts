@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createDataConverter } from '../codec/data-converter.js';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
@@ -11,6 +11,19 @@ import { installWorkerRuntime } from './runtime.js';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
+
+// Installed before anything slow: a worker still connecting or bundling has nothing to drain and exits at once; a
+// running one stops polling and drains, and run() below resolves.
+let worker: Worker | undefined = undefined;
+let stopRequested = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopRequested = true;
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    else process.exit(0);
+  });
+}
+
 installWorkerRuntime(config, logger);
 const tracing = createTracing(config, 'pix-agent-worker');
 
@@ -23,7 +36,8 @@ const temporal = new Client({
   dataConverter: createDataConverter(config.PAYLOAD_KEYS),
 });
 const { client, activities } = createWorkerActivities(config, { logger, tracing, temporal });
-const worker = await createWorker({ connection, config, activities, logger, tracing });
+worker = await createWorker({ connection, config, activities, logger, tracing });
+if (stopRequested) process.exit(0);
 logger.info(
   {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -35,7 +49,6 @@ logger.info(
   'worker running',
 );
 await ensureReconcileSchedule(temporal, config, logger);
-// The SDK stops polling and drains on SIGINT/SIGTERM by itself; run() resolves once drained.
 await worker.run();
 await client.close();
 await temporalConnection.close();
