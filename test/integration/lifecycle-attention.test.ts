@@ -64,6 +64,16 @@ async function executionStatus(workflowId: string): Promise<string> {
   return (await stack.env.client.workflow.getHandle(workflowId).describe()).status.name;
 }
 
+/** Operators' filter for parked lifecycles, asked until visibility (eventually consistent) shows this one. */
+async function listedWhileParked(workflowId: string): Promise<string[]> {
+  const query = `PaymentAttention IS NOT NULL AND WorkflowId = "${workflowId}"`;
+  for (const deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 200))) {
+    const listed: string[] = [];
+    for await (const execution of stack.env.client.workflow.list({ query })) listed.push(execution.workflowId);
+    if (listed.length > 0 || Date.now() > deadline) return listed;
+  }
+}
+
 const reasons = (view: { timeline: { reason: string }[] }) => view.timeline.map((t) => t.reason);
 
 test('a replica with a wrong ApplicationToken parks the payout (503 on create), a good one carries it on', async () => {
@@ -83,6 +93,7 @@ test('a replica with a wrong ApplicationToken parks the payout (503 on create), 
     expect(parked).toMatchObject({ status: 'CREATING', stale: false, failure: null });
     expect(parked.attention.since).toEqual(expect.any(String));
     expect(await attentionAttribute(workflowId)).toBe('INVALID_APPLICATION_TOKEN');
+    expect(await listedWhileParked(workflowId)).toEqual([workflowId]);
     // Asked again while parked: still not a refusal.
     expect((await stack.api('POST', '/v1/cash-outs', cashOutBody(externalReference))).status).toBe(503);
 
