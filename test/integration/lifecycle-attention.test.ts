@@ -1,8 +1,15 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { createApp } from '../../api/app.js';
 import { PaymentAttention } from '../../workflows/search-attributes.js';
 import { cashInWorkflowId } from '../../workflows/cash-in/messages.js';
 import { cashOutWorkflowId, retryNowSignal } from '../../workflows/cash-out/messages.js';
 import { rebalanceWorkflowId } from '../../workflows/rebalance/workflow.js';
 import { createSandbox } from '../../sandbox/app.js';
+import { TEST_API_KEY } from '../support/credentials.js';
 import { recordHistory } from '../support/histories.js';
 import { startStack, type Stack } from '../support/stack.js';
 
@@ -57,6 +64,16 @@ async function executionStatus(workflowId: string): Promise<string> {
   return (await stack.env.client.workflow.getHandle(workflowId).describe()).status.name;
 }
 
+/** Operators' filter for parked lifecycles, asked until visibility (eventually consistent) shows this one. */
+async function listedWhileParked(workflowId: string): Promise<string[]> {
+  const query = `PaymentAttention IS NOT NULL AND WorkflowId = "${workflowId}"`;
+  for (const deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 200))) {
+    const listed: string[] = [];
+    for await (const execution of stack.env.client.workflow.list({ query })) listed.push(execution.workflowId);
+    if (listed.length > 0 || Date.now() > deadline) return listed;
+  }
+}
+
 const reasons = (view: { timeline: { reason: string }[] }) => view.timeline.map((t) => t.reason);
 
 test('a replica with a wrong ApplicationToken parks the payout (503 on create), a good one carries it on', async () => {
@@ -76,6 +93,7 @@ test('a replica with a wrong ApplicationToken parks the payout (503 on create), 
     expect(parked).toMatchObject({ status: 'CREATING', stale: false, failure: null });
     expect(parked.attention.since).toEqual(expect.any(String));
     expect(await attentionAttribute(workflowId)).toBe('INVALID_APPLICATION_TOKEN');
+    expect(await listedWhileParked(workflowId)).toEqual([workflowId]);
     // Asked again while parked: still not a refusal.
     expect((await stack.api('POST', '/v1/cash-outs', cashOutBody(externalReference))).status).toBe(503);
 
@@ -233,4 +251,40 @@ test('a lifecycle terminated by an operator still answers its last view, and a r
     409,
   );
   expect((await stack.api('GET', `/v1/cash-ins/${reference('unknown')}`)).status).toBe(404);
+});
+
+test('with Temporal unreachable, a create and a read answer 503 with Retry-After, bounded by their budgets', async () => {
+  // A Temporal client pointed at a port where nothing listens; no connect timeout of its own, only our budgets.
+  const connection = Connection.lazy({ address: '127.0.0.1:1' });
+  const temporal = new Client({ connection });
+  const server: Server = createApp({ config: stack.config, temporal, logger: pino({ level: 'silent' }) }).listen(
+    0,
+    '127.0.0.1',
+  );
+  await once(server, 'listening');
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const started = Date.now();
+      const res = await fetch(url + path, {
+        method,
+        headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      console.info(`${method} ${path} with Temporal unreachable: ${res.status} in ${Date.now() - started} ms`);
+      return res;
+    };
+    const externalReference = reference('withdrawal');
+    for (const res of [
+      await call('POST', '/v1/cash-outs', cashOutBody(externalReference)),
+      await call('GET', `/v1/cash-outs/${externalReference}`),
+    ]) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    }
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await connection.close();
+  }
 });
