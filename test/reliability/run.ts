@@ -10,7 +10,7 @@ import { Connection } from '@temporalio/client';
 import { audit, type Violation } from './audit.js';
 import { call, drive, LIFECYCLE_KINDS, type Lifecycle, type LifecycleKind } from './load.js';
 import { ChaosClusterStack } from './cluster-stack.js';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { TEST_API_KEY } from '../support/credentials.js';
 import { ChaosStack } from './processes.js';
 import { createPrng, type Prng } from './prng.js';
@@ -308,7 +308,7 @@ async function badlyClosedExecutions(stack: Stack): Promise<{ workflowId: string
         nextPageToken,
       });
       for (const info of page.executions ?? []) {
-        const status = temporal.api.enums.v1.WorkflowExecutionStatus[info.status ?? 0] ?? String(info.status);
+        const status = proto.temporal.api.enums.v1.WorkflowExecutionStatus[info.status ?? 0] ?? String(info.status);
         found.push({
           workflowId: info.execution?.workflowId ?? '?',
           status: status.replace('WORKFLOW_EXECUTION_STATUS_', ''),
