@@ -55,7 +55,17 @@ try {
         reportDir,
         '--no-color',
       ],
-      { stdio: 'inherit', env: { ...process.env, PYTHONUNBUFFERED: '1' } },
+      {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          PYTHONUNBUFFERED: '1',
+          // fuzz_hooks.py signs the generated webhooks as ConnectPSP would.
+          PYTHONPATH: import.meta.dirname,
+          SCHEMATHESIS_HOOKS: 'fuzz_hooks',
+          FUZZ_CONNECTPSP_CRYPTO_TOKEN: stack.config.CONNECTPSP_CRYPTO_TOKEN,
+        },
+      },
     );
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
