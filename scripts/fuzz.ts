@@ -57,6 +57,8 @@ try {
       ],
       {
         stdio: 'inherit',
+        // schemathesis keeps a cache in its working directory: the temporary one, not the work tree.
+        cwd: reportDir,
         env: {
           ...process.env,
           PYTHONUNBUFFERED: '1',
