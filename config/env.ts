@@ -72,8 +72,12 @@ const schema = z.object({
   SANDBOX_PORT: port.default(4010),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   SANDBOX_AUTO_PAY_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
+  /** Where the sandbox keeps its state across restarts (`npm start` sets DATA_DIR/sandbox); unset: in memory. */
+  SANDBOX_STATE_DIR: optionalString,
 
   DATA_DIR: z.string().min(1).default('.data'),
+  /** PostgreSQL of `npm run cluster` (its own server under DATA_DIR, on 127.0.0.1). */
+  POSTGRES_PORT: port.default(7432),
 
   /** Where the worker serves the Temporal SDK's Prometheus metrics; port 0 turns them off. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -150,6 +154,13 @@ const schema = z.object({
   RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   /** First wait for a cash-out webhook before asking ConnectPSP; later waits double, up to an hour. */
   CASH_OUT_FIRST_POLL_SECONDS: z.coerce.number().int().positive().default(60),
+  /**
+   * How long a create (cash-in, cash-out, rebalance, balance read) waits for its first step before answering 503
+   * with `Retry-After`; the lifecycle carries on, and the same request again attaches to it.
+   */
+  CREATE_WAIT_SECONDS: z.coerce.number().positive().max(60).default(5),
+  /** How long a read waits for the workflow's answer (a query needs a worker) before answering a stale view. */
+  READ_WAIT_MS: z.coerce.number().int().positive().max(10_000).default(1500),
 });
 
 export type RawEnv = z.infer<typeof schema>;
