@@ -25,6 +25,8 @@ export interface ClusterOptions {
   /** PostgreSQL's data and password live here (DATA_DIR); kept across runs. */
   dataDir: string;
   frontendPort: number;
+  /** First membership port (see temporalPorts); the frontend's minus 300 when omitted. */
+  membershipPort?: number;
   uiPort: number;
   postgresPort: number;
   namespace: string;
@@ -117,8 +119,8 @@ export class Cluster {
     await this.start('postgresql');
     log(await setupSchemas(tools.sqlTool, tools.schemaDir, pg.connection));
 
-    const env = serverEnv(options.frontendPort, pg.connection, options.temporalLogLevel);
-    const ports = temporalPorts(options.frontendPort);
+    const ports = temporalPorts(options.frontendPort, options.membershipPort);
+    const env = serverEnv(ports, pg.connection, options.temporalLogLevel);
     const grpcPort: Record<TemporalService, number> = {
       history: ports.HISTORY_GRPC_PORT,
       matching: ports.MATCHING_GRPC_PORT,
@@ -137,7 +139,10 @@ export class Cluster {
       });
     }
     log('Starting the Temporal services (history, matching, frontend, worker) ...');
-    await Promise.all(TEMPORAL_SERVICES.map((service) => this.start(`temporal-${service}`)));
+    // The first one writes the cluster's metadata on a fresh database; started together, they would race on it.
+    const [first, ...others] = TEMPORAL_SERVICES;
+    await this.start(`temporal-${first}`);
+    await Promise.all(others.map((service) => this.start(`temporal-${service}`)));
     log(await createNamespace(cli, this.frontendAddress, options.namespace));
 
     this.starters.set('temporal-ui', () => {
@@ -310,7 +315,7 @@ export async function startScratchCluster(options: ScratchClusterOptions): Promi
 
 async function freeFrontendPort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 10_000 + Math.floor(Math.random() * 50_000);
+    const port = 10_300 + Math.floor(Math.random() * 22_000);
     const ports = [port, ...Object.values(temporalPorts(port))].map((p) => ({ port: p, name: String(p) }));
     try {
       await assertPortsFree(ports);
