@@ -41,7 +41,10 @@ export interface ClusterOptions {
   /** Per worker replica, variables on top of appEnv (the test gives each its own PUBLIC_BASE_URL). */
   workerEnv?: Record<string, string>[];
   codecEndpoint: string;
+  /** Progress lines (default: stdout). */
   log?: (line: string) => void;
+  /** The parts' own output, one prefixed line at a time (default: stdout). */
+  output?: (line: string) => void;
   /** Level of the Temporal services' logs (default warn). */
   temporalLogLevel?: string;
 }
@@ -56,11 +59,7 @@ export type ClusterPart = string;
  */
 export class Cluster {
   /** Stopped in this order: ours first, then Temporal, PostgreSQL last (it waits for its clients). */
-  private readonly groups = {
-    apps: new ChildProcessGroup(PROJECT_ROOT),
-    temporal: new ChildProcessGroup(PROJECT_ROOT),
-    postgres: new ChildProcessGroup(PROJECT_ROOT),
-  };
+  private readonly groups: Record<'apps' | 'temporal' | 'postgres', ChildProcessGroup>;
   private readonly starters = new Map<ClusterPart, () => Started>();
   readonly processes = new Map<ClusterPart, ChildProcess>();
   /** Parts stopped on purpose (kill/restart), whose exit is no failure. */
@@ -68,8 +67,10 @@ export class Cluster {
   private unexpectedExit: (part: ClusterPart, code: number | null) => void = () => {};
 
   private constructor(readonly options: ClusterOptions) {
-    for (const group of Object.values(this.groups)) {
-      group.onUnexpectedExit((name, code) => {
+    const group = () => new ChildProcessGroup(PROJECT_ROOT, options.output);
+    this.groups = { apps: group(), temporal: group(), postgres: group() };
+    for (const each of Object.values(this.groups)) {
+      each.onUnexpectedExit((name, code) => {
         if (this.expectedExits.delete(name)) return;
         this.processes.delete(name);
         this.unexpectedExit(name, code);
@@ -190,10 +191,11 @@ export class Cluster {
     await Promise.all(apps.map((part) => this.start(part)));
   }
 
-  /** Starts a part (again) and waits until it serves. */
+  /** Starts a part (again, unless it runs) and waits until it serves. */
   async start(part: ClusterPart): Promise<void> {
     const starter = this.starters.get(part);
     if (!starter) throw new Error(`no part ${part}`);
+    if (this.processes.has(part)) return;
     const { child, ready } = starter();
     this.processes.set(part, child);
     await ready;
