@@ -26,10 +26,17 @@ const PROFILES = {
 export async function runClusterBench(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      lifecycles: { type: 'string' },
+      concurrency: { type: 'string' },
+    },
   });
   const profileName = values.quick ? 'quick' : 'full';
-  const profile = PROFILES[profileName];
+  const profile = { ...PROFILES[profileName] };
+  if (values.lifecycles) profile.perRound = Number(values.lifecycles);
+  if (values.concurrency) profile.concurrency = Number(values.concurrency);
   const log = (line: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${line}`);
   const startedAt = new Date();
 
@@ -162,9 +169,17 @@ function cpuOf(pids: Record<string, number[]>): Record<string, number> {
   return { ...cpu, bench: (self.user + self.system) / 1e6 };
 }
 
+/**
+ * Resident memory by part in MiB. PostgreSQL's backends share its buffers, so its figure is the sum of their
+ * proportional set sizes (shared pages divided among the processes mapping them), not of their RSS.
+ */
 function rssOf(pids: Record<string, number[]>): Record<string, number> {
+  const mib = (bytes: number) => round(bytes / 2 ** 20, 1);
   const rss = Object.fromEntries(
-    Object.entries(pids).map(([k, list]) => [k, round(list.reduce((s, p) => s + rssBytes(p), 0) / 2 ** 20, 1)]),
+    Object.entries(pids).map(([k, list]) => [
+      k,
+      mib(list.reduce((s, p) => s + (k === 'postgresql' ? pssBytes(p) : rssBytes(p)), 0)),
+    ]),
   );
   return {
     ...rss,
@@ -173,6 +188,15 @@ function rssOf(pids: Record<string, number[]>): Record<string, number> {
       1,
     ),
   };
+}
+
+function pssBytes(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function totals(rounds: { seconds: number; cpu: Record<string, number> }[], perRound: number) {
