@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries.js';
+import { runClusterBench } from './cluster.js';
 import { createLatency } from './create-latency.js';
 import { lifecycleThroughput } from './lifecycle-throughput.js';
 import { untilQuiet } from './measure.js';
@@ -18,6 +19,11 @@ import { webhookAck, webhookAckNeeds } from './webhook-ack.js';
  * rounds alternated. Writes `bench/results/<date>-<profile>.json` (or `--out`) and prints the table that
  * docs/PERFORMANCE.md keeps. `--quick` runs tiny sizes, to check that the harness works (the smoke test).
  */
+// The cluster-against-dev-server figures are a run of their own (bench/cluster.ts).
+if (process.argv.includes('--cluster')) {
+  await runClusterBench(process.argv.slice(2).filter((arg) => arg !== '--cluster'));
+  process.exit(0);
+}
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },

@@ -78,6 +78,11 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   /** PostgreSQL of `npm run cluster` (its own server under DATA_DIR, on 127.0.0.1). */
   POSTGRES_PORT: port.default(7432),
+  /**
+   * First of the cluster's four membership ports (frontend, history, matching, worker at +0, +1, +2, +6). Temporal
+   * stores them as a smallint, so they must stay below 32768: by default the frontend's port minus 300.
+   */
+  TEMPORAL_MEMBERSHIP_PORT: z.coerce.number().int().min(1).max(32761).optional(),
 
   /** Where the worker serves the Temporal SDK's Prometheus metrics; port 0 turns them off. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

@@ -23,24 +23,29 @@ const metricsPorts = Array.from({ length: REPLICAS }, (_, i) =>
 const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
 const uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
 
-const ports: NamedPort[] = [
-  { port: config.POSTGRES_PORT, name: 'PostgreSQL (POSTGRES_PORT)' },
-  ...Object.entries(temporalPorts(frontendPort)).map(([name, port]) => ({
-    port,
-    name: `the Temporal ${name.toLowerCase().replace(/_/g, ' ')} (from TEMPORAL_ADDRESS)`,
-  })),
-  { port: config.TEMPORAL_UI_PORT, name: 'the Temporal UI server (TEMPORAL_UI_PORT)' },
-  ...apiPorts.map((port, i) => ({ port, name: `API replica ${i + 1} (API_PORT${i ? ` + ${i}` : ''})` })),
-  ...metricsPorts
-    .filter((port) => port > 0)
-    .map((port, i) => ({ port, name: `worker ${i + 1}'s metrics (WORKER_METRICS_PORT${i ? ` + ${i}` : ''})` })),
-];
-if (config.useSandbox) ports.push({ port: config.SANDBOX_PORT, name: 'the ConnectPSP sandbox (SANDBOX_PORT)' });
 try {
-  await assertPortsFree(ports);
+  await assertPortsFree(clusterPorts());
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);
+}
+
+/** Every port the shape listens on, named with the variable that moves it. */
+function clusterPorts(): NamedPort[] {
+  const ports: NamedPort[] = [
+    { port: config.POSTGRES_PORT, name: 'PostgreSQL (POSTGRES_PORT)' },
+    ...Object.entries(temporalPorts(frontendPort, config.TEMPORAL_MEMBERSHIP_PORT)).map(([name, port]) => ({
+      port,
+      name: `the Temporal ${name.toLowerCase().replace(/_/g, ' ')} (TEMPORAL_ADDRESS, TEMPORAL_MEMBERSHIP_PORT)`,
+    })),
+    { port: config.TEMPORAL_UI_PORT, name: 'the Temporal UI server (TEMPORAL_UI_PORT)' },
+    ...apiPorts.map((port, i) => ({ port, name: `API replica ${i + 1} (API_PORT${i ? ` + ${i}` : ''})` })),
+    ...metricsPorts
+      .filter((port) => port > 0)
+      .map((port, i) => ({ port, name: `worker ${i + 1}'s metrics (WORKER_METRICS_PORT${i ? ` + ${i}` : ''})` })),
+  ];
+  if (config.useSandbox) ports.push({ port: config.SANDBOX_PORT, name: 'the ConnectPSP sandbox (SANDBOX_PORT)' });
+  return ports;
 }
 
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -67,6 +72,7 @@ try {
   cluster = await Cluster.start({
     dataDir,
     frontendPort,
+    membershipPort: config.TEMPORAL_MEMBERSHIP_PORT,
     uiPort: config.TEMPORAL_UI_PORT,
     postgresPort: config.POSTGRES_PORT,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -82,6 +88,8 @@ try {
   await stop(1);
 }
 cluster!.onUnexpectedExit((part, code) => {
+  // Ctrl-C signals every process of the terminal at once: their exits during the stop are expected.
+  if (stopping) return;
   console.error(`${part} exited unexpectedly (code ${code}); stopping everything.`);
   void stop(1);
 });

@@ -13,7 +13,11 @@ export class ChildProcessGroup {
   private unexpectedExit: (name: string, code: number | null) => void = () => {};
   private stopping = false;
 
-  constructor(private readonly cwd: string) {}
+  /** `output` receives each line the children print, prefixed with their name (default: stdout). */
+  constructor(
+    private readonly cwd: string,
+    private readonly output: (line: string) => void = console.log,
+  ) {}
 
   onUnexpectedExit(listener: (name: string, code: number | null) => void): void {
     this.unexpectedExit = listener;
@@ -39,7 +43,7 @@ export class ChildProcessGroup {
       ...user,
     });
     for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
+      if (stream) createInterface({ input: stream }).on('line', (line) => this.output(`[${name}] ${line}`));
     }
     child.once('exit', (code) => {
       this.children.delete(name);

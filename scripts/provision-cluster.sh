@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provisions what `npm run cluster` runs beyond npm's packages, once per machine, cached under .tools/cluster/:
+# Provisions what `npm run cluster` runs beyond npm's packages, once per machine, cached under .tools/cluster/
+# (and a copy under ~/.cache/pix-agent/ for other clones):
 #   temporal-server and temporal-sql-tool (with the server's SQL schemas), and the Temporal UI server, built from
 #   the Go module proxy at the versions pinned in deploy/temporal/versions.env. A second run finds them and exits.
 # PostgreSQL is Debian's package: installed with apt-get when it is missing and we are root (CI), else named.
@@ -7,7 +8,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=../deploy/temporal/versions.env
 . "$ROOT/deploy/temporal/versions.env"
-DEST="$ROOT/.tools/cluster/temporal-${TEMPORAL_SERVER_VERSION}-ui-${TEMPORAL_UI_SERVER_VERSION}"
+NAME="temporal-${TEMPORAL_SERVER_VERSION}-ui-${TEMPORAL_UI_SERVER_VERSION}"
+DEST="$ROOT/.tools/cluster/$NAME"
+# A copy outside the work tree, so that another clone on the same machine (CI's fresh clone) skips the build.
+MACHINE_CACHE="${PIX_AGENT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pix-agent}/cluster/$NAME"
 
 ensure_postgres() {
   if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then return; fi
@@ -25,8 +29,11 @@ ensure_postgres() {
 }
 
 build_temporal() {
-  if [ -x "$DEST/bin/temporal-server" ] && [ -x "$DEST/bin/temporal-sql-tool" ] && [ -x "$DEST/bin/temporal-ui-server" ] &&
-    [ -d "$DEST/schema/postgresql/v12" ]; then
+  if built "$DEST"; then return; fi
+  if built "$MACHINE_CACHE"; then
+    echo "Copying the Temporal binaries from $MACHINE_CACHE ..."
+    mkdir -p "$(dirname "$DEST")"
+    rm -rf "$DEST.partial" && cp -R "$MACHINE_CACHE" "$DEST.partial" && mv "$DEST.partial" "$DEST"
     return
   fi
   local go="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
@@ -56,6 +63,14 @@ build_temporal() {
   rm -rf "$work/server" "$work/ui" "$DEST"
   mv "$work" "$DEST"
   echo "Built in $((SECONDS - started)) s."
+  mkdir -p "$(dirname "$MACHINE_CACHE")"
+  rm -rf "$MACHINE_CACHE.partial" && cp -R "$DEST" "$MACHINE_CACHE.partial" && mv "$MACHINE_CACHE.partial" "$MACHINE_CACHE" ||
+    echo "warning: could not keep a copy in $MACHINE_CACHE (the next clone builds again)" >&2
+}
+
+built() {
+  [ -x "$1/bin/temporal-server" ] && [ -x "$1/bin/temporal-sql-tool" ] && [ -x "$1/bin/temporal-ui-server" ] &&
+    [ -d "$1/schema/postgresql/v12" ]
 }
 
 ensure_postgres

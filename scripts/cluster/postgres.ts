@@ -63,7 +63,7 @@ function initdb(binDir: string, pgData: string, password: string, user?: { uid: 
     chmodSync(path.dirname(pgData), 0o711);
     chownSync(pgData, user.uid, user.gid);
   }
-  const pwfile = path.join(pgData, '.initdb-password');
+  const pwfile = path.join(path.dirname(pgData), '.initdb-password');
   writeFileSync(pwfile, password + '\n', { mode: 0o600 });
   if (user) chownSync(pwfile, user.uid, user.gid);
   const run = spawnSync(
@@ -75,7 +75,8 @@ function initdb(binDir: string, pgData: string, password: string, user?: { uid: 
   if (run.status !== 0) {
     rmSync(pgData, { recursive: true, force: true });
     const reason = run.error?.message ?? run.stderr;
-    const hint = user ? ` (as the postgres user: every folder above ${pgData} must be searchable by it)` : '';
+    const denied = user && /permission denied/i.test(reason);
+    const hint = denied ? ` (it runs as the postgres user: every folder above ${pgData} must be searchable by it)` : '';
     throw new Error(`initdb failed${hint}: ${reason}`);
   }
 }

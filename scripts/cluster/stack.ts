@@ -25,6 +25,8 @@ export interface ClusterOptions {
   /** PostgreSQL's data and password live here (DATA_DIR); kept across runs. */
   dataDir: string;
   frontendPort: number;
+  /** First membership port (see temporalPorts); the frontend's minus 300 when omitted. */
+  membershipPort?: number;
   uiPort: number;
   postgresPort: number;
   namespace: string;
@@ -39,7 +41,10 @@ export interface ClusterOptions {
   /** Per worker replica, variables on top of appEnv (the test gives each its own PUBLIC_BASE_URL). */
   workerEnv?: Record<string, string>[];
   codecEndpoint: string;
+  /** Progress lines (default: stdout). */
   log?: (line: string) => void;
+  /** The parts' own output, one prefixed line at a time (default: stdout). */
+  output?: (line: string) => void;
   /** Level of the Temporal services' logs (default warn). */
   temporalLogLevel?: string;
 }
@@ -54,11 +59,7 @@ export type ClusterPart = string;
  */
 export class Cluster {
   /** Stopped in this order: ours first, then Temporal, PostgreSQL last (it waits for its clients). */
-  private readonly groups = {
-    apps: new ChildProcessGroup(PROJECT_ROOT),
-    temporal: new ChildProcessGroup(PROJECT_ROOT),
-    postgres: new ChildProcessGroup(PROJECT_ROOT),
-  };
+  private readonly groups: Record<'apps' | 'temporal' | 'postgres', ChildProcessGroup>;
   private readonly starters = new Map<ClusterPart, () => Started>();
   readonly processes = new Map<ClusterPart, ChildProcess>();
   /** Parts stopped on purpose (kill/restart), whose exit is no failure. */
@@ -66,8 +67,10 @@ export class Cluster {
   private unexpectedExit: (part: ClusterPart, code: number | null) => void = () => {};
 
   private constructor(readonly options: ClusterOptions) {
-    for (const group of Object.values(this.groups)) {
-      group.onUnexpectedExit((name, code) => {
+    const group = () => new ChildProcessGroup(PROJECT_ROOT, options.output);
+    this.groups = { apps: group(), temporal: group(), postgres: group() };
+    for (const each of Object.values(this.groups)) {
+      each.onUnexpectedExit((name, code) => {
         if (this.expectedExits.delete(name)) return;
         this.processes.delete(name);
         this.unexpectedExit(name, code);
@@ -117,8 +120,8 @@ export class Cluster {
     await this.start('postgresql');
     log(await setupSchemas(tools.sqlTool, tools.schemaDir, pg.connection));
 
-    const env = serverEnv(options.frontendPort, pg.connection, options.temporalLogLevel);
-    const ports = temporalPorts(options.frontendPort);
+    const ports = temporalPorts(options.frontendPort, options.membershipPort);
+    const env = serverEnv(ports, pg.connection, options.temporalLogLevel);
     const grpcPort: Record<TemporalService, number> = {
       history: ports.HISTORY_GRPC_PORT,
       matching: ports.MATCHING_GRPC_PORT,
@@ -137,7 +140,10 @@ export class Cluster {
       });
     }
     log('Starting the Temporal services (history, matching, frontend, worker) ...');
-    await Promise.all(TEMPORAL_SERVICES.map((service) => this.start(`temporal-${service}`)));
+    // The first one writes the cluster's metadata on a fresh database; started together, they would race on it.
+    const [first, ...others] = TEMPORAL_SERVICES;
+    await this.start(`temporal-${first}`);
+    await Promise.all(others.map((service) => this.start(`temporal-${service}`)));
     log(await createNamespace(cli, this.frontendAddress, options.namespace));
 
     this.starters.set('temporal-ui', () => {
@@ -185,10 +191,11 @@ export class Cluster {
     await Promise.all(apps.map((part) => this.start(part)));
   }
 
-  /** Starts a part (again) and waits until it serves. */
+  /** Starts a part (again, unless it runs) and waits until it serves. */
   async start(part: ClusterPart): Promise<void> {
     const starter = this.starters.get(part);
     if (!starter) throw new Error(`no part ${part}`);
+    if (this.processes.has(part)) return;
     const { child, ready } = starter();
     this.processes.set(part, child);
     await ready;
@@ -310,7 +317,7 @@ export async function startScratchCluster(options: ScratchClusterOptions): Promi
 
 async function freeFrontendPort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 10_000 + Math.floor(Math.random() * 50_000);
+    const port = 10_300 + Math.floor(Math.random() * 22_000);
     const ports = [port, ...Object.values(temporalPorts(port))].map((p) => ({ port: p, name: String(p) }));
     try {
       await assertPortsFree(ports);

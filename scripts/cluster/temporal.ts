@@ -11,33 +11,39 @@ export const SERVER_CONFIG = path.join(DEPLOY_DIR, 'config/temporal.yaml');
 export const DYNAMIC_CONFIG = path.join(DEPLOY_DIR, 'dynamicconfig/production-sql.yaml');
 
 /**
- * The ports of the four services, next to the frontend's: gRPC at +301.. and membership at +400.. (frontend
- * 34233 gives history 34534, membership 34633-34639), clear of the UI and API ports `npm start` puts beside it.
+ * The ports of the four services, next to the frontend's: gRPC at +301, +302, +306 (frontend 34233 gives history
+ * 34534), HTTP at +310; membership ports from `membershipPort` (+0, +1, +2, +6), below 32768 since Temporal keeps
+ * them in a smallint column: by default the frontend's port minus 300, as Temporal's own 7233 and 6933.
  */
-export function temporalPorts(frontendPort: number) {
+export function temporalPorts(frontendPort: number, membershipPort = frontendPort - 300) {
+  if (membershipPort + 6 > 32767) {
+    throw new Error(
+      `Temporal membership ports must be below 32768 (a smallint in its schema): frontend port ${frontendPort} ` +
+        `would put them at ${membershipPort}; set TEMPORAL_MEMBERSHIP_PORT to a free port below 32762.`,
+    );
+  }
   return {
     FRONTEND_GRPC_PORT: frontendPort,
     FRONTEND_HTTP_PORT: frontendPort + 310,
     HISTORY_GRPC_PORT: frontendPort + 301,
     MATCHING_GRPC_PORT: frontendPort + 302,
     WORKER_GRPC_PORT: frontendPort + 306,
-    FRONTEND_MEMBERSHIP_PORT: frontendPort + 400,
-    HISTORY_MEMBERSHIP_PORT: frontendPort + 401,
-    MATCHING_MEMBERSHIP_PORT: frontendPort + 402,
-    WORKER_MEMBERSHIP_PORT: frontendPort + 406,
+    FRONTEND_MEMBERSHIP_PORT: membershipPort,
+    HISTORY_MEMBERSHIP_PORT: membershipPort + 1,
+    MATCHING_MEMBERSHIP_PORT: membershipPort + 2,
+    WORKER_MEMBERSHIP_PORT: membershipPort + 6,
   };
 }
 
 /** What every service reads through the config template (deploy/temporal/config/temporal.yaml). */
 export function serverEnv(
-  frontendPort: number,
+  ports: ReturnType<typeof temporalPorts>,
   connection: Record<string, string>,
   logLevel = 'warn',
 ): Record<string, string> {
-  const ports = Object.fromEntries(Object.entries(temporalPorts(frontendPort)).map(([k, v]) => [k, String(v)]));
   return {
     ...connection,
-    ...ports,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     BIND_ON_IP: '127.0.0.1',
     DYNAMIC_CONFIG_FILE_PATH: DYNAMIC_CONFIG,
     LOG_LEVEL: logLevel,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../temporal-binaries.js';
 
@@ -61,7 +61,9 @@ function findPostgresBin(): string | undefined {
     const majors = readdirSync(debian).sort((a, b) => Number(b) - Number(a));
     candidates.push(...majors.map((major) => path.join(debian, major, 'bin')));
   }
-  return candidates.find((dir) => dir && isExecutable(path.join(dir, 'initdb')));
+  const dir = candidates.find((d) => d && isExecutable(path.join(d, 'initdb')));
+  // Debian links initdb into /usr/local/bin; postgres and pg_isready sit beside the real one.
+  return dir && path.dirname(realpathSync(path.join(dir, 'initdb')));
 }
 
 function isExecutable(file: string): boolean {

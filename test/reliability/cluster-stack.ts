@@ -17,9 +17,10 @@ const TARGETS: Record<Exclude<Role, 'sandbox'>, string[]> = {
  */
 export class ChaosClusterStack {
   private readonly turns = new Map<Role, number>();
-  private readonly log: string[] = [];
-
-  private constructor(private readonly cluster: Cluster) {}
+  private constructor(
+    private readonly cluster: Cluster,
+    private readonly log: string[],
+  ) {}
 
   static async create(options: { seed: number }): Promise<ChaosClusterStack> {
     const log: string[] = [];
@@ -32,9 +33,12 @@ export class ChaosClusterStack {
       webhooksToEachReplica: true,
       codecEndpoint: '',
       log: (line) => log.push(line),
+      output: (line) => {
+        log.push(line.slice(0, 400));
+        if (log.length > 2000) log.splice(0, 1000);
+      },
     });
-    const stack = new ChaosClusterStack(cluster);
-    stack.log.push(...log);
+    const stack = new ChaosClusterStack(cluster, log);
     cluster.onUnexpectedExit((part, code) => stack.log.push(`${part} exited by itself (code ${code})`));
     return stack;
   }
