@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { z } from 'zod';
 import { ConnectPspHeader, PROBLEM_CONTENT_TYPE, ProblemCode } from '../connectpsp/schemas/index.js';
 import { verifyDigitalSignature } from '../connectpsp/signing.js';
+import type { SandboxLocals } from './app.js';
 import type { ApplicationState } from './application.js';
 import type { SandboxContext } from './context.js';
 import type { Endpoint } from './faults.js';
@@ -55,6 +56,13 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
  * connection is dropped without a byte, as when a response is lost on the network.
  */
 export function deliver(res: Response, response: StoredResponse): void {
+  const journal = (res.app.locals as SandboxLocals).journal;
+  // A change is answered only once it is on disk, so a sandbox killed right after has not lost what it answered.
+  if (journal === undefined) send(res, response);
+  else journal.afterWritten(() => send(res, response));
+}
+
+function send(res: Response, response: StoredResponse): void {
   if (locals(res).loseResponse === true) {
     res.socket?.destroy();
     return;

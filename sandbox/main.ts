@@ -3,6 +3,9 @@ import { createSandbox } from './app.js';
 
 /** `npm run sandbox`: the simulator on SANDBOX_HOST:SANDBOX_PORT with the CONNECTPSP_* credentials. */
 const config = loadConfig();
+// Until it listens there is nothing to write out: a signal during start-up exits at once.
+let stop = (): void => process.exit(0);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop());
 const sandbox = await createSandbox({
   host: config.SANDBOX_HOST,
   port: config.SANDBOX_PORT,
@@ -15,12 +18,9 @@ const sandbox = await createSandbox({
     },
   ],
   autoPayMs: config.SANDBOX_AUTO_PAY_MS,
+  stateDir: config.SANDBOX_STATE_DIR,
 });
 const autoPay = config.SANDBOX_AUTO_PAY_MS === undefined ? 'off' : `${config.SANDBOX_AUTO_PAY_MS} ms`;
-console.log(`ConnectPSP sandbox listening on ${sandbox.url} (auto-pay ${autoPay})`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void sandbox.close().then(() => process.exit(0));
-  });
-}
+const state = config.SANDBOX_STATE_DIR === undefined ? 'in memory' : `kept in ${config.SANDBOX_STATE_DIR}`;
+console.log(`ConnectPSP sandbox listening on ${sandbox.url} (auto-pay ${autoPay}, state ${state})`);
+stop = () => void sandbox.close().then(() => process.exit(0));

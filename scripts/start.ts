@@ -1,19 +1,24 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/env.js';
 import { startDevServer } from './dev-server.js';
-import { ensureLocalSecrets } from './local-secrets.js';
+import { apiKeyBannerLine, ensureLocalSecrets } from './local-secrets.js';
 import { assertPortsFree, type NamedPort } from './ports.js';
 import { ChildProcessGroup } from './process-group.js';
 import { PROJECT_ROOT } from './temporal-binaries.js';
 
 /**
  * `npm start`: the whole stack on one machine. The Temporal dev server (SQLite under .data/, Web UI),
- * the sandbox when no real ConnectPSP is configured, the worker and the API, each its own process.
+ * the sandbox when no real ConnectPSP is configured (its state under .data/sandbox/), the worker and the API, each
+ * its own process. `npm start -- --reset` first deletes both states (not the local secrets).
  */
+const { values: flags } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
 const config = loadConfig();
 const temporalPort = Number(config.TEMPORAL_ADDRESS.split(':').pop());
 const dataDir = path.resolve(PROJECT_ROOT, config.DATA_DIR);
+const temporalDb = path.join(dataDir, 'temporal.db');
+const sandboxStateDir = path.resolve(PROJECT_ROOT, config.SANDBOX_STATE_DIR ?? path.join(dataDir, 'sandbox'));
 const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
 const uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
 
@@ -34,6 +39,13 @@ try {
   process.exit(1);
 }
 
+if (flags.reset) {
+  // The API key and payload key stay: scripts holding the key keep working, and nothing encrypted is left to read.
+  for (const file of [temporalDb, `${temporalDb}-wal`, `${temporalDb}-shm`, sandboxStateDir]) {
+    rmSync(file, { recursive: true, force: true });
+  }
+  console.log(`Reset: deleted Temporal's database and the sandbox's state in ${dataDir} (secrets kept).`);
+}
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const secrets = ensureLocalSecrets(config, dataDir);
 if (secrets.newApiKey) {
@@ -44,7 +56,7 @@ console.log('Starting the Temporal dev server ...');
 const temporal = await startDevServer({
   port: temporalPort,
   uiPort: config.TEMPORAL_UI_PORT,
-  dbFilename: path.join(dataDir, 'temporal.db'),
+  dbFilename: temporalDb,
   namespace: config.TEMPORAL_NAMESPACE,
   // The Web UI asks our API to decrypt payloads; it answers only callers holding payloads:decode.
   uiCodecEndpoint: `${apiUrl}/codec`,
@@ -69,9 +81,14 @@ children.onUnexpectedExit((name, code) => {
   void stop(1);
 });
 
-const childEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, ...secrets.env };
+const childEnv = {
+  TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+  // The embedded Web UI has no login: let it read payments with personal data masked (loopback only).
+  CODEC_ANONYMOUS_REDACTED: process.env.CODEC_ANONYMOUS_REDACTED ?? String(config.NODE_ENV !== 'production'),
+  ...secrets.env,
+};
 if (config.useSandbox) {
-  children.start('sandbox', 'sandbox/main.ts', childEnv);
+  children.start('sandbox', 'sandbox/main.ts', { ...childEnv, SANDBOX_STATE_DIR: sandboxStateDir });
   await children.waitForHttp('sandbox', `${config.connectPspBaseUrl}/_sandbox/transactions`);
 }
 children.start('worker', 'worker/main.ts', childEnv);
@@ -87,9 +104,4 @@ PIX agent is up.
   Temporal       127.0.0.1:${temporalPort}   namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   ConnectPSP     ${config.connectPspBaseUrl}${config.useSandbox ? '   (local sandbox)' : ''}
   Data           ${dataDir}
-${apiKeyLines()}Press Ctrl-C to stop.`);
-
-function apiKeyLines(): string {
-  if (!secrets.apiKeyFile) return '  API key        from API_KEYS / OIDC_ISSUER\n';
-  return `  API key        in ${secrets.apiKeyFile}   (curl -H "Authorization: Bearer $(cat ${secrets.apiKeyFile})" ...)\n`;
-}
+${apiKeyBannerLine(secrets)}Press Ctrl-C to stop.`);

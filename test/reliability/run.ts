@@ -8,14 +8,18 @@ import { freePort } from '../../scripts/ports.js';
 import { PROJECT_ROOT } from '../../scripts/temporal-binaries.js';
 import { audit, type Violation } from './audit.js';
 import { call, drive, LIFECYCLE_KINDS, type Lifecycle } from './load.js';
+import { ChaosClusterStack } from './cluster-stack.js';
 import { ChaosStack } from './processes.js';
 import { createPrng, type Prng } from './prng.js';
 import { SCENARIOS, type Fault, type ScenarioName } from './scenarios.js';
 
 /**
- * `npm run chaos -- [--profile quick|full] [--scenario NAME|each] [--seed N]`: the real stack, a seeded mixed
- * load, faults, quiescence, then the audit. Prints a table and writes JSON under test/reliability/results/.
+ * `npm run chaos -- [--profile quick|full] [--scenario NAME|each] [--seed N] [--cluster]`: the real stack, a seeded
+ * mixed load, faults, quiescence, then the audit. Prints a table and writes JSON under test/reliability/results/.
+ * `--cluster` runs it on the cluster shape (scripts/cluster/): two APIs sharing the load, two workers, the Temporal
+ * services as separate processes on PostgreSQL, each fault hitting one replica or service.
  */
+type Stack = ChaosStack | ChaosClusterStack;
 const PROFILES = {
   quick: { lifecycles: 40, loadSeconds: 60, quiesceSeconds: 420 },
   full: { lifecycles: 500, loadSeconds: 300, quiesceSeconds: 900 },
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     profile: { type: 'string', default: 'quick' },
     scenario: { type: 'string', default: 'all' },
     seed: { type: 'string', default: '42' },
+    cluster: { type: 'boolean', default: false },
   },
 });
 const profile = PROFILES[values.profile as keyof typeof PROFILES];
@@ -52,10 +57,10 @@ printTable(results);
 const file = path.join(
   PROJECT_ROOT,
   'test/reliability/results',
-  `${new Date().toISOString().replace(/[:.]/g, '-')}-${values.profile}.json`,
+  `${new Date().toISOString().replace(/[:.]/g, '-')}-${values.profile}${values.cluster ? '-cluster' : ''}.json`,
 );
 mkdirSync(path.dirname(file), { recursive: true });
-writeFileSync(file, JSON.stringify({ profile: values.profile, seed, results }, null, 2));
+writeFileSync(file, JSON.stringify({ profile: values.profile, cluster: values.cluster, seed, results }, null, 2));
 console.log(`\nwritten ${path.relative(PROJECT_ROOT, file)}`);
 process.exit(results.every((r) => r.violations.length === 0 && r.quiesceSeconds !== null) ? 0 : 1);
 
@@ -66,12 +71,15 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
   const receiver = await startCallbackReceiver(callbacks);
   const callbackUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/callbacks`;
   console.log(`\n== ${scenario} (seed ${runSeed}) ==`);
-  const stack = await ChaosStack.create({ seed: runSeed, callbackPort: 0 });
+  const stack: Stack = values.cluster
+    ? await ChaosClusterStack.create({ seed: runSeed })
+    : await ChaosStack.create({ seed: runSeed, callbackPort: 0 });
+  const apiUrls = stack instanceof ChaosClusterStack ? stack.apiUrls : [stack.apiUrl];
   const faults: Record<string, number> = {};
   const unexpectedExits: string[] = [];
   const count = (fault: string) => (faults[fault] = (faults[fault] ?? 0) + 1);
   try {
-    const at = { apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, callbackUrl };
+    const at = (i: number) => ({ apiUrl: apiUrls[i % apiUrls.length]!, sandboxUrl: stack.sandboxUrl, callbackUrl });
     const startBalance = await balance(stack.apiUrl);
     const plan: Fault[] = SCENARIOS[scenario];
 
@@ -87,7 +95,7 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
     shuffle(kinds, prng);
     const faulting = injectProcessFaults(stack, plan, prng, loadEnds, count, unexpectedExits);
     for (const [i, kind] of kinds.entries()) {
-      drivers.push(drive(kind, `chaos-${runSeed}-${i}-${kind}`, createPrng(runSeed * 1000 + i), at));
+      drivers.push(drive(kind, `chaos-${runSeed}-${i}-${kind}`, createPrng(runSeed * 1000 + i), at(i)));
       await sleep((profile.loadSeconds * 1000) / profile.lifecycles);
     }
     await faulting;
@@ -131,7 +139,7 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
 
 /** Kills and restarts parts at seeded random moments until the load ends; restarts any part that died by itself. */
 async function injectProcessFaults(
-  stack: ChaosStack,
+  stack: Stack,
   plan: Fault[],
   prng: Prng,
   until: number,
@@ -159,7 +167,7 @@ async function injectProcessFaults(
 }
 
 /** A worker or API that died by itself (say, when Temporal went away) is restarted and noted. */
-function superviseOnce(stack: ChaosStack, unexpectedExits: string[]): void {
+function superviseOnce(stack: Stack, unexpectedExits: string[]): void {
   for (const part of ['worker', 'api'] as const) {
     if (!stack.children.has(part)) {
       unexpectedExits.push(part);
@@ -181,7 +189,7 @@ function sandboxFaults(faults: Fault[], faultSeed: number): unknown {
 }
 
 async function observe(
-  stack: ChaosStack,
+  stack: Stack,
   lifecycles: Lifecycle[],
   callbacks: Map<string, Set<string>>,
   startBalanceCentavos: number,

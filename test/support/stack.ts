@@ -77,7 +77,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
   });
   const { tracing } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
-  const { client, activities } = createWorkerActivities(config, { logger, tracing });
+  const { client, activities } = createWorkerActivities(config, { logger, tracing, temporal: env.client });
   const worker: Worker = await createWorker({ connection: env.nativeConnection, config, activities, logger, tracing });
   const workerRun = worker.run();
   const temporal = tracing
