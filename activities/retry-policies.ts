@@ -1,4 +1,4 @@
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 import { NON_RETRYABLE_ERROR_TYPES, OUR_FAULT_TYPES } from '../connectpsp/non-retryable-error-types.js';
 
 /**
@@ -49,6 +49,16 @@ export const connectPspReadActivityOptions: ActivityOptions = {
 
 /** Writes (createCashIn, createCashOut, refundCashIn, rebalance): retried until done. */
 export const connectPspWriteActivityOptions: ActivityOptions = {
+  startToCloseTimeout: ATTEMPT_TIMEOUT,
+  retry,
+};
+
+/**
+ * createCashIn as a local activity: it runs inside the workflow task that accepted the create, so the QR code
+ * reaches the waiting service without an activity task, its dispatch and a second workflow task. Same attempt
+ * timeout and retries as the other writes; the idempotency key is the workflow's own, whichever attempt runs.
+ */
+export const connectPspCreateCashInLocalActivityOptions: LocalActivityOptions = {
   startToCloseTimeout: ATTEMPT_TIMEOUT,
   retry,
 };

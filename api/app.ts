@@ -45,10 +45,16 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Every answer is dynamic: an ETag would hash each response body for a conditional GET nobody sends.
+  app.set('etag', false);
   app.use(helmet());
   const metrics = deps.metrics ?? createApiMetrics();
   if (deps.tracing) app.use(httpTracing(deps.tracing.tracer));
   app.use(requestContext(logger, metrics));
+
+  // Before any JSON parser: the webhook signature is computed over the raw bytes. First of the routes, as the
+  // hottest path: ConnectPSP's webhooks skip the operations and documentation routes' matching.
+  app.use('/webhooks', webhookRoutes({ temporal, config, logger, cashIns, cashOuts, metrics }));
 
   let connectPsp = deps.connectPsp;
   app.use(
@@ -60,9 +66,6 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
   app.use(openApiRoutes(config));
-
-  // Before any JSON parser: the webhook signature is computed over the raw bytes.
-  app.use('/webhooks', webhookRoutes({ temporal, config, logger, cashIns, cashOuts, metrics }));
 
   // Every /v1 route, whoever wrote it, sits behind this: no credential, no route. The scope follows from the
   // path (auth/scopes.ts), and the body is parsed only for a caller allowed to send it.

@@ -79,7 +79,7 @@ export async function createLatency(stack: BenchStack, options: CreateLatencyOpt
   };
   const quiet: Awaited<ReturnType<typeof untilQuiet>>[] = [];
   const afterQuiet = async <T>(round: () => Promise<T>) => {
-    quiet.push(await untilQuiet(stack.pids));
+    quiet.push(await untilQuiet(stack.pids, { timeoutMs: 10_000 }));
     return round();
   };
   await dropApiWebhooks(stack, true);

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
 import { PROJECT_ROOT, TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries.js';
 import { runClusterBench } from './cluster.js';
 import { createLatency } from './create-latency.js';
@@ -82,7 +83,7 @@ const figures: Record<string, unknown> = {};
 // Each figure starts once the stack is idle again: a figure must not measure the tail of the one before it.
 const quietBefore: Record<string, unknown> = {};
 const whenQuiet = async (figure: string) => {
-  quietBefore[figure] = await untilQuiet(stack.pids);
+  quietBefore[figure] = await untilQuiet(stack.pids, { timeoutMs: 20_000 });
   log(figure);
 };
 try {
@@ -151,8 +152,24 @@ const out =
   path.join(PROJECT_ROOT, 'bench', 'results', `${startedAt.toISOString().slice(0, 10)}-${profileName}.json`);
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-console.log(table(results.figures as any));
+const printed = table(results.figures as any);
+console.log(printed);
 log(`results in ${path.relative(process.cwd(), out)}`);
+// A full run to the default place is the recorded one: docs/PERFORMANCE.md gets its table between the markers.
+if (profileName === 'full' && values.out === undefined) {
+  const docs = path.join(PROJECT_ROOT, 'docs', 'PERFORMANCE.md');
+  const [start, end] = ['<!-- bench:latest:start -->', '<!-- bench:latest:end -->'];
+  const page = readFileSync(docs, 'utf8');
+  const from = page.indexOf(start);
+  const to = page.indexOf(end);
+  if (from >= 0 && to > from) {
+    const header = `\`${path.relative(PROJECT_ROOT, out)}\`, ${results.startedAt}, ${results.durationSeconds} s, load average ${JSON.stringify(load)}.`;
+    const updated = `${page.slice(0, from + start.length)}\n\n${header}\n\n${printed}\n\n${page.slice(to)}`;
+    const style = await prettier.resolveConfig(docs);
+    writeFileSync(docs, await prettier.format(updated, { ...style, filepath: docs }));
+    log('table written to docs/PERFORMANCE.md');
+  }
+}
 
 /** The table of docs/PERFORMANCE.md, from the figures of this run. */
 function table(f: any): string {
@@ -235,7 +252,7 @@ function table(f: any): string {
           '',
         ],
       ]),
-    ['History events per cash-in', t.historyEvents, '', '', '≤ 23', yes(t.historyEvents <= 23)],
+    ['History events per cash-in', t.historyEvents, '', '', '≤ 15', yes(t.historyEvents <= 15)],
     ['Billable actions per cash-in', t.billableActions, '', '', '≤ 5', yes(t.billableActions <= 5)],
     ['State transitions per cash-in', t.stateTransitions, '', '', '—', ''],
     [

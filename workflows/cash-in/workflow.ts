@@ -2,13 +2,21 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
+  TemporalFailure,
 } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
 import type { ConnectPspActivities } from '../../activities/index.js';
-import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
+import {
+  connectPspCreateCashInLocalActivityOptions,
+  connectPspReadActivityOptions,
+  connectPspWriteActivityOptions,
+} from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
 import { parking } from '../lifecycle/attention.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
@@ -35,6 +43,7 @@ import {
 // charge ConnectPSP did create. The API stops waiting long before; the service asks again later.
 const write = proxyActivities<ConnectPspActivities>(connectPspWriteActivityOptions);
 const read = proxyActivities<ConnectPspActivities>(connectPspReadActivityOptions);
+const local = proxyLocalActivities<ConnectPspActivities>(connectPspCreateCashInLocalActivityOptions);
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -45,6 +54,8 @@ const MAX_POLL_INTERVAL = 60 * MINUTE;
 const MAX_REFUND_ATTEMPTS = 30;
 /** Marks runs that went back to refund after their callbacks started (issue 8). */
 const REFUND_WHILE_CLOSING_PATCH = 'refund-while-closing';
+/** Marks runs whose create is a local activity in the first workflow task (issue 14). */
+const CREATE_INLINE_PATCH = 'create-local-activity';
 
 /**
  * One PIX charge from creation to a terminal state (PRODUCT.md §5). ConnectPSP events arrive as signals;
@@ -299,21 +310,25 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
 
   // 1. Create the charge at ConnectPSP.
   try {
+    const request = {
+      operation: 'create',
+      externalReference: input.externalReference,
+      amountCentavos: input.amountCentavos,
+      expirationInMinutes: input.expirationInMinutes,
+      payer: input.payer,
+      openFinance: input.openFinance,
+    };
+    const summary = `create charge ${brl(input.amountCentavos)}`;
+    // Runs that record the marker create the charge inside the first workflow task; older histories replay their
+    // activity task.
+    const inline = patched(CREATE_INLINE_PATCH);
     const created = await parked.call(
       () =>
-        write.createCashIn.executeWithOptions(
-          { ...connectPspWriteActivityOptions, summary: `create charge ${brl(input.amountCentavos)}` },
-          [
-            {
-              operation: 'create',
-              externalReference: input.externalReference,
-              amountCentavos: input.amountCentavos,
-              expirationInMinutes: input.expirationInMinutes,
-              payer: input.payer,
-              openFinance: input.openFinance,
-            },
-          ],
-        ),
+        inline
+          ? local.createCashIn
+              .executeWithOptions({ ...connectPspCreateCashInLocalActivityOptions, summary }, [request])
+              .catch(asActivityFailure)
+          : write.createCashIn.executeWithOptions({ ...connectPspWriteActivityOptions, summary }, [request]),
       { what: 'create the charge at ConnectPSP' },
     );
     view.connectPsp = { transactionId: created.transactionId, internalCode: created.internalCode };
@@ -395,6 +410,16 @@ function now(): string {
 
 function describe(view: CashInView): string {
   return `**${view.status}** · ${brl(view.amountCentavos)} · ref \`${view.externalReference}\``;
+}
+
+/**
+ * A local activity's failure reaches the workflow bare (the ApplicationFailure or TimeoutFailure itself), an
+ * activity task's wrapped in an ActivityFailure. Wrapped the same way, both reach the parking and the refusal
+ * handling in one shape.
+ */
+function asActivityFailure(err: unknown): never {
+  if (err instanceof ActivityFailure || !(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+  throw new ActivityFailure(err.message, 'createCashIn', undefined, RetryState.NON_RETRYABLE_FAILURE, undefined, err);
 }
 
 function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
