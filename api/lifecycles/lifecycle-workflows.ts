@@ -1,4 +1,5 @@
 import {
+  ServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
@@ -165,7 +166,11 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     if (!described) throw unavailable(`Temporal did not answer within ${readWaitMs} ms; retry shortly`);
     const answered = await withinBudget(this.temporal, readWaitMs, () =>
       described.status.name === 'COMPLETED' ? (handle.result() as Promise<V>) : handle.query(this.spec.viewQuery),
-    );
+    ).catch((err: unknown) => {
+      // No worker polls the task queue (all down, or not started yet): the same as one that does not answer.
+      if (isNoPollerError(err)) return undefined;
+      throw err;
+    });
     if (answered) return answered.value;
     const stale = await this.staleView(described);
     if (!stale) throw unavailable(`Temporal did not answer within ${readWaitMs} ms; retry shortly`);
@@ -246,4 +251,9 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     const label = this.spec.noun.charAt(0).toUpperCase() + this.spec.noun.slice(1);
     return `${label} R$ ${formatBrl(amountCentavos)} · ref ${externalReference}`;
   }
+}
+
+/** gRPC FAILED_PRECONDITION: Temporal refuses a query outright when no worker has polled the task queue lately. */
+function isNoPollerError(err: unknown): boolean {
+  return err instanceof ServiceError && (err.cause as { code?: unknown } | undefined)?.code === 9;
 }
