@@ -19,5 +19,7 @@ export default {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-temporal-logs.ts'],
     },
+    // `npm run test:cluster` only: the official Temporal server on PostgreSQL (scripts/cluster/), built once.
+    { ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'] },
   ],
 };

@@ -67,7 +67,12 @@ export function createApp(deps: ApiDeps): Express {
   const auth = createAuthenticator(config, logger);
   app.use(
     '/codec',
-    codecRoutes({ codec: createPayloadCodec(config.PAYLOAD_KEYS), auth, corsOrigins: config.codecCorsOrigins }),
+    codecRoutes({
+      codec: createPayloadCodec(config.PAYLOAD_KEYS),
+      auth,
+      corsOrigins: config.codecCorsOrigins,
+      anonymousRedacted: config.CODEC_ANONYMOUS_REDACTED,
+    }),
   );
   app.use(
     '/v1',

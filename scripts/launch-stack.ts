@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/env.js';
 import { spawnDevServer, type DevServerProcess } from './dev-server-process.js';
-import { ensureLocalSecrets } from './local-secrets.js';
+import { apiKeyBannerLine, ensureLocalSecrets } from './local-secrets.js';
 import { assertPortsFree, type NamedPort } from './ports.js';
 import { ChildProcessGroup } from './process-group.js';
 import { PROJECT_ROOT } from './temporal-binaries.js';
@@ -91,7 +91,12 @@ try {
   );
   await temporal.ready;
 
-  const childEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, ...secrets.env };
+  const childEnv = {
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    // The embedded Web UI has no login: let it read payments with personal data masked (loopback only).
+    CODEC_ANONYMOUS_REDACTED: process.env.CODEC_ANONYMOUS_REDACTED ?? String(config.NODE_ENV !== 'production'),
+    ...secrets.env,
+  };
   if (config.useSandbox) {
     children.start('sandbox', 'sandbox/main.ts', { ...childEnv, SANDBOX_STATE_DIR: sandboxStateDir });
     await children.waitForHttp('sandbox', `${config.connectPspBaseUrl}/_sandbox/transactions`);
@@ -117,9 +122,4 @@ PIX agent is up.
   Temporal       127.0.0.1:${temporalPort}   namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   ConnectPSP     ${config.connectPspBaseUrl}${config.useSandbox ? '   (local sandbox)' : ''}
   Data           ${dataDir}
-${apiKeyLines()}Press Ctrl-C to stop.`);
-
-function apiKeyLines(): string {
-  if (!secrets.apiKeyFile) return '  API key        from API_KEYS / OIDC_ISSUER\n';
-  return `  API key        in ${secrets.apiKeyFile}   (curl -H "Authorization: Bearer $(cat ${secrets.apiKeyFile})" ...)\n`;
-}
+${apiKeyBannerLine(secrets)}Press Ctrl-C to stop.`);

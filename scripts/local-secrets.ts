@@ -59,3 +59,9 @@ function writeSecretFile(file: string, value: string): void {
 export function readLocalApiKey(dataDir: string): string | undefined {
   return readSecretFile(path.join(dataDir, LOCAL_API_KEY_FILE));
 }
+
+/** The banner's line about the API key (`npm start`, `npm run cluster`). */
+export function apiKeyBannerLine(secrets: LocalSecrets): string {
+  if (!secrets.apiKeyFile) return '  API key        from API_KEYS / OIDC_ISSUER\n';
+  return `  API key        in ${secrets.apiKeyFile}   (curl -H "Authorization: Bearer $(cat ${secrets.apiKeyFile})" ...)\n`;
+}

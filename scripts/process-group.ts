@@ -20,11 +20,23 @@ export class ChildProcessGroup {
   }
 
   start(name: string, entry: string, env: Record<string, string> = {}): ChildProcess {
+    return this.startCommand(name, process.execPath, ['--import', 'tsx', path.join(this.cwd, entry)], env);
+  }
+
+  /** Any executable (the cluster profile's Temporal services and PostgreSQL), supervised like the tsx entries. */
+  startCommand(
+    name: string,
+    command: string,
+    args: string[],
+    env: Record<string, string> = {},
+    user?: { uid: number; gid: number },
+  ): ChildProcess {
     if (this.stopping) throw new Error(`not starting ${name}: stopping`);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(this.cwd, entry)], {
+    const child = spawn(command, args, {
       cwd: this.cwd,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...user,
     });
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));

@@ -1,9 +1,12 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createDataConverter } from '../codec/data-converter.js';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
 import { createTracing } from '../observability/tracing.js';
 import { createWorkerActivities } from './activities.js';
 import { createWorker } from './create-worker.js';
+import { ensureReconcileSchedule } from './reconcile-schedule.js';
 import { installWorkerRuntime } from './runtime.js';
 
 const config = loadConfig();
@@ -16,8 +19,8 @@ let stopRequested = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     stopRequested = true;
-    if (worker === undefined) process.exit(0);
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    else process.exit(0);
   });
 }
 
@@ -25,7 +28,14 @@ installWorkerRuntime(config, logger);
 const tracing = createTracing(config, 'pix-agent-worker');
 
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const { client, activities } = createWorkerActivities(config, { logger, tracing });
+// The reconciliation lists, queries and signals lifecycles: it reads and writes payloads like the API does.
+const temporalConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const temporal = new Client({
+  connection: temporalConnection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  dataConverter: createDataConverter(config.PAYLOAD_KEYS),
+});
+const { client, activities } = createWorkerActivities(config, { logger, tracing, temporal });
 worker = await createWorker({ connection, config, activities, logger, tracing });
 if (stopRequested) process.exit(0);
 logger.info(
@@ -38,8 +48,10 @@ logger.info(
   },
   'worker running',
 );
+await ensureReconcileSchedule(temporal, config, logger);
 await worker.run();
 await client.close();
+await temporalConnection.close();
 await connection.close();
 await tracing?.shutdown();
 logger.info('worker stopped');

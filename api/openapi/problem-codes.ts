@@ -86,7 +86,9 @@ export const PROBLEM_CODES = {
   TEMPORARILY_UNAVAILABLE: {
     status: 503,
     title: 'Service unavailable',
-    description: 'Temporal is unreachable; retry after `Retry-After` seconds. Nothing was changed.',
+    description:
+      'Temporal or its workers did not answer in time; retry after `Retry-After` seconds. A create may have ' +
+      'started the payment: the same request again attaches to it and answers its state.',
   },
 } as const satisfies Record<string, ProblemCode>;
 

@@ -6,6 +6,7 @@ import {
   httpUrlSchema,
   metadataSchema,
   pageLimitSchema,
+  pageCursorSchema,
   personNameSchema,
 } from './fields.js';
 
@@ -64,5 +65,5 @@ export const refundBodySchema = z.strictObject({
 export const listQuerySchema = z.strictObject({
   status: z.enum(CASH_IN_STATUSES).optional(),
   limit: pageLimitSchema,
-  cursor: z.string().max(4096).optional(),
+  cursor: pageCursorSchema.optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidDocument, stripDocumentPunctuation } from '../validation/documents.js';
+import { CURSOR_PATTERN } from '../visibility/page-cursor.js';
 
 /** The service's own id of a payment: 1–64 of `A–Z a–z 0–9 . _ : -`. */
 export const externalReferenceSchema = z
@@ -39,3 +40,10 @@ export const pageLimitSchema = z
   .transform(Number)
   .pipe(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
   .default(20);
+
+/** A list page's `nextCursor`, passed back as it came. */
+export const pageCursorSchema = z
+  .string()
+  .max(4096, 'must be at most 4096 characters')
+  .regex(CURSOR_PATTERN, 'is not a cursor this API returned')
+  .meta({ description: 'the `nextCursor` of the previous page, with the same `status` filter' });

@@ -1,15 +1,47 @@
 #!/bin/sh
-# One-shot (temporalio/admin-tools): our namespace and the search attributes operators filter payments on
-# (workflows/search-attributes.ts). Idempotent: whatever exists already is left as it is.
+# Our namespace and the search attributes operators filter payments on (workflows/search-attributes.ts), then a
+# check that each one is there with its type. Run by docker-compose (temporalio/admin-tools) and `npm run cluster`.
+# Idempotent. A fresh server refuses search attributes for a moment after the namespace is created, so each one
+# is retried until it is listed; anything still missing after the wait, or registered with another type, fails.
+#   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE   the frontend and our namespace
+#   TEMPORAL_CLI        the temporal CLI (default: on PATH)
+#   SEARCH_ATTRIBUTES   Name:Type list; `npm run cluster` passes the workflows' own list, this default must match it
+#                       (test/unit/deployment.test.ts checks)
+#   SETUP_TIMEOUT_SECONDS  how long to wait for the server, the namespace and each attribute (default 120)
 set -eu
 NS="${TEMPORAL_NAMESPACE:-default}"
-until temporal operator cluster health --address "${TEMPORAL_ADDRESS}"; do echo 'waiting for Temporal'; sleep 3; done
-temporal operator namespace describe -n "$NS" --address "${TEMPORAL_ADDRESS}" >/dev/null 2>&1 ||
-  temporal operator namespace create -n "$NS" --retention 30d --address "${TEMPORAL_ADDRESS}"
-for attribute in PaymentKind:Keyword PaymentStatus:Keyword PaymentReference:Keyword PaymentAmountCentavos:Int; do
+TEMPORAL_CLI="${TEMPORAL_CLI:-temporal}"
+SEARCH_ATTRIBUTES="${SEARCH_ATTRIBUTES:-PaymentKind:Keyword PaymentStatus:Keyword PaymentReference:Keyword PaymentAmountCentavos:Int PaymentAttention:Keyword}"
+TIMEOUT="${SETUP_TIMEOUT_SECONDS:-120}"
+cli() { "$TEMPORAL_CLI" "$@" --address "${TEMPORAL_ADDRESS}"; }
+fail() {
+  echo "create-namespace: $*" >&2
+  exit 1
+}
+# Runs "$@" once a second until it succeeds, or fails with the last output after TIMEOUT seconds.
+retry() {
+  what="$1"
+  shift
+  waited=0
+  until out="$("$@" 2>&1)"; do
+    waited=$((waited + 1))
+    [ "$waited" -lt "$TIMEOUT" ] || fail "$what: still failing after ${TIMEOUT}s: $out"
+    sleep 1
+  done
+}
+listed() { cli operator search-attribute list -n "$NS" | grep -Eq "^[[:space:]]*$1[[:space:]]+$2[[:space:]]*$"; }
+register() { listed "$1" "$2" || cli operator search-attribute create -n "$NS" --name "$1" --type "$2" >/dev/null; }
+
+retry 'Temporal health' cli operator cluster health
+cli operator namespace describe -n "$NS" >/dev/null 2>&1 || cli operator namespace create -n "$NS" --retention 30d
+retry "namespace $NS" cli operator namespace describe -n "$NS"
+for attribute in $SEARCH_ATTRIBUTES; do
   name="${attribute%%:*}"
   type="${attribute##*:}"
-  temporal operator search-attribute create -n "$NS" --name "$name" --type "$type" --address "${TEMPORAL_ADDRESS}" ||
-    echo "search attribute $name exists"
+  if cli operator search-attribute list -n "$NS" | grep -Eq "^[[:space:]]*$name[[:space:]]"; then
+    listed "$name" "$type" || fail "search attribute $name exists with another type than $type (types cannot change)"
+  fi
+  retry "search attribute $name ($type)" register "$name" "$type"
+  retry "search attribute $name ($type) listed" listed "$name" "$type"
 done
-echo "namespace $NS and search attributes ready"
+echo "namespace $NS ready with search attributes: $SEARCH_ATTRIBUTES"

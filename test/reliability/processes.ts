@@ -11,6 +11,30 @@ import { TEST_API_KEYS_ENTRY, TEST_PAYLOAD_KEYS } from '../support/credentials.j
 export type PartName = 'temporal' | 'sandbox' | 'worker' | 'api';
 
 /**
+ * What the API, the worker and the sandbox get under chaos, on the dev server or the cluster: the test
+ * credentials, no rate limit, short timers so that lost webhooks are found by polls within the quiescence.
+ */
+export function chaosAppEnv(options: { apiPort: number; sandboxPort: number; seed: number }): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    TEMPORAL_TASK_QUEUE: 'chaos',
+    CONNECTPSP_BASE_URL: `http://127.0.0.1:${options.sandboxPort}`,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${options.apiPort}`,
+    API_KEYS: TEST_API_KEYS_ENTRY,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+    RATE_LIMIT_PER_SECOND: '100000',
+    RATE_LIMIT_BURST: '100000',
+    CASH_OUT_FIRST_POLL_SECONDS: '2',
+    LATE_PAYMENT_WINDOW_MINUTES: '1',
+    // A return whose webhook was lost is found by the poll at the end of this window (7 days by default).
+    CASH_OUT_REFUND_WINDOW_MINUTES: '3',
+    CHAOS_SEED: String(options.seed),
+  };
+}
+
+/**
  * The real stack as four processes the runner can SIGKILL and restart: the Temporal dev server on a SQLite file
  * (restarted on the same file), the sandbox, the worker and the API. Every child is killed on `stop()`.
  */
@@ -35,25 +59,11 @@ export class ChaosStack {
       api: await freePort(),
     };
     const env = {
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
+      ...chaosAppEnv({ apiPort: ports.api, sandboxPort: ports.sandbox, seed: options.seed }),
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
-      TEMPORAL_TASK_QUEUE: 'chaos',
-      SANDBOX_PORT: String(ports.sandbox),
-      CONNECTPSP_BASE_URL: `http://127.0.0.1:${ports.sandbox}`,
       API_PORT: String(ports.api),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${ports.api}`,
-      API_KEYS: TEST_API_KEYS_ENTRY,
-      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-      CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
-      RATE_LIMIT_PER_SECOND: '100000',
-      RATE_LIMIT_BURST: '100000',
-      CASH_OUT_FIRST_POLL_SECONDS: '2',
-      LATE_PAYMENT_WINDOW_MINUTES: '1',
-      // A return whose webhook was lost is found by the poll at the end of this window (7 days by default).
-      CASH_OUT_REFUND_WINDOW_MINUTES: '3',
+      SANDBOX_PORT: String(ports.sandbox),
       WORKER_METRICS_PORT: '0',
-      CHAOS_SEED: String(options.seed),
     };
     const stack = new ChaosStack(ports, env);
     // Whatever happens to the runner, its children go with it.
@@ -72,6 +82,9 @@ export class ChaosStack {
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.ports.api}`;
+  }
+  get temporalAddress(): string {
+    return `127.0.0.1:${this.ports.temporal}`;
   }
   get sandboxUrl(): string {
     return `http://127.0.0.1:${this.ports.sandbox}`;

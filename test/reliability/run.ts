@@ -10,15 +10,19 @@ import { Connection } from '@temporalio/client';
 import { audit, type Violation } from './audit.js';
 import { call, drive, LIFECYCLE_KINDS, type Lifecycle, type LifecycleKind } from './load.js';
 import proto from '@temporalio/proto';
+import { ChaosClusterStack } from './cluster-stack.js';
 import { TEST_API_KEY } from '../support/credentials.js';
 import { ChaosStack } from './processes.js';
 import { createPrng, type Prng } from './prng.js';
 import { SCENARIOS, type Fault, type ScenarioName } from './scenarios.js';
 
 /**
- * `npm run chaos -- [--profile quick|full] [--scenario NAME|each] [--seed N]`: the real stack, a seeded mixed
- * load, faults, quiescence, then the audit. Prints a table and writes JSON under test/reliability/results/.
+ * `npm run chaos -- [--profile quick|full] [--scenario NAME|each] [--seed N] [--cluster]`: the real stack, a seeded
+ * mixed load, faults, quiescence, then the audit. Prints a table and writes JSON under test/reliability/results/.
+ * `--cluster` runs it on the cluster shape (scripts/cluster/): two APIs sharing the load, two workers, the Temporal
+ * services as separate processes on PostgreSQL, each fault hitting one replica or service.
  */
+type Stack = ChaosStack | ChaosClusterStack;
 const PROFILES = {
   quick: { lifecycles: 40, loadSeconds: 60, quiesceSeconds: 420 },
   full: { lifecycles: 500, loadSeconds: 300, quiesceSeconds: 900 },
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     profile: { type: 'string', default: 'quick' },
     scenario: { type: 'string', default: 'all' },
     seed: { type: 'string', default: '42' },
+    cluster: { type: 'boolean', default: false },
   },
 });
 const profile = PROFILES[values.profile as keyof typeof PROFILES];
@@ -57,10 +62,10 @@ printTable(results);
 const file = path.join(
   PROJECT_ROOT,
   'test/reliability/results',
-  `${new Date().toISOString().replace(/[:.]/g, '-')}-${values.profile}.json`,
+  `${new Date().toISOString().replace(/[:.]/g, '-')}-${values.profile}${values.cluster ? '-cluster' : ''}.json`,
 );
 mkdirSync(path.dirname(file), { recursive: true });
-writeFileSync(file, JSON.stringify({ profile: values.profile, seed, results }, null, 2));
+writeFileSync(file, JSON.stringify({ profile: values.profile, cluster: values.cluster, seed, results }, null, 2));
 console.log(`\nwritten ${path.relative(PROJECT_ROOT, file)}`);
 process.exit(results.every((r) => r.violations.length === 0 && r.quiesceSeconds !== null) ? 0 : 1);
 
@@ -71,12 +76,15 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
   const receiver = await startCallbackReceiver(callbacks);
   const callbackUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/callbacks`;
   console.log(`\n== ${scenario} (seed ${runSeed}) ==`);
-  const stack = await ChaosStack.create({ seed: runSeed, callbackPort: 0 });
+  const stack: Stack = values.cluster
+    ? await ChaosClusterStack.create({ seed: runSeed })
+    : await ChaosStack.create({ seed: runSeed, callbackPort: 0 });
+  const apiUrls = stack instanceof ChaosClusterStack ? stack.apiUrls : [stack.apiUrl];
   const faults: Record<string, number> = {};
   const unexpectedExits: string[] = [];
   const count = (fault: string) => (faults[fault] = (faults[fault] ?? 0) + 1);
   try {
-    const at = { apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, callbackUrl };
+    const at = (i: number) => ({ apiUrl: apiUrls[i % apiUrls.length]!, sandboxUrl: stack.sandboxUrl, callbackUrl });
     const startBalance = await balance(stack.apiUrl);
     const plan: Fault[] = SCENARIOS[scenario];
 
@@ -94,7 +102,7 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
     const sampling = sampleReads(stack, watched);
     const faulting = injectProcessFaults(stack, plan, prng, loadEnds, count, unexpectedExits, psp, runSeed);
     for (const [i, kind] of kinds.entries()) {
-      drivers.push(drive(kind, watched[i]!.externalReference, createPrng(runSeed * 1000 + i), at));
+      drivers.push(drive(kind, watched[i]!.externalReference, createPrng(runSeed * 1000 + i), at(i)));
       await sleep((profile.loadSeconds * 1000) / profile.lifecycles);
     }
     await faulting;
@@ -141,9 +149,12 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
   }
 }
 
+/** Faults that act on the embedded stack's own process group (pause, extra replica, whole restart). */
+const PROCESS_GROUP_FAULTS: readonly Fault[] = ['worker-stall', 'bad-replica', 'stack-restart'];
+
 /** Kills and restarts parts at seeded random moments until the load ends; restarts any part that died by itself. */
 async function injectProcessFaults(
-  stack: ChaosStack,
+  stack: Stack,
   plan: Fault[],
   prng: Prng,
   until: number,
@@ -169,11 +180,13 @@ async function injectProcessFaults(
     else if (fault === 'api-restart') await stack.restart('api', prng() * 2000);
     else if (fault === 'token-expiry')
       await call(`${stack.sandboxUrl}/_sandbox/clock/advance`, 'POST', { seconds: 3601 });
-    else if (fault === 'worker-stall') {
+    else if (!(stack instanceof ChaosStack) && PROCESS_GROUP_FAULTS.includes(fault)) {
+      console.log(`(${fault} is not run against the cluster shape)`);
+    } else if (stack instanceof ChaosStack && fault === 'worker-stall') {
       stack.pause('worker');
       await sleep(10_000 + prng() * 10_000);
       stack.resume('worker');
-    } else if (fault === 'bad-replica') {
+    } else if (stack instanceof ChaosStack && fault === 'bad-replica') {
       for (const wrong of ['CONNECTPSP_APPLICATION_TOKEN', 'CONNECTPSP_CRYPTO_TOKEN']) {
         const replica = stack.startReplica({ [wrong]: 'misconfigured-replica' });
         await sleep(10_000 + prng() * 5000);
@@ -181,7 +194,7 @@ async function injectProcessFaults(
         replica.kill('SIGTERM');
         await gone;
       }
-    } else if (fault === 'stack-restart') {
+    } else if (stack instanceof ChaosStack && fault === 'stack-restart') {
       await stack.restartAll(prng() * 2000);
       // Fault settings are test controls, not state the sandbox keeps: set them again.
       if (psp.length > 0) await call(`${stack.sandboxUrl}/_sandbox/faults`, 'PUT', sandboxFaults(psp, faultSeed));
@@ -199,7 +212,7 @@ async function injectProcessFaults(
  * kept for the audit (a part being down shows as a network error, which is not an answer), and so is every
  * lifecycle whose view said it needed attention.
  */
-function sampleReads(stack: ChaosStack, watched: { kind: LifecycleKind; externalReference: string }[]) {
+function sampleReads(stack: Stack, watched: { kind: LifecycleKind; externalReference: string }[]) {
   const serverErrors = new Map<string, string[]>();
   const neededAttention = new Set<string>();
   let running = true;
@@ -228,7 +241,7 @@ function sampleReads(stack: ChaosStack, watched: { kind: LifecycleKind; external
 }
 
 /** A worker or API that died by itself (say, when Temporal went away) is restarted and noted. */
-function superviseOnce(stack: ChaosStack, unexpectedExits: string[]): void {
+function superviseOnce(stack: Stack, unexpectedExits: string[]): void {
   for (const part of ['worker', 'api'] as const) {
     if (!stack.children.has(part)) {
       unexpectedExits.push(part);
@@ -254,7 +267,7 @@ function sandboxFaults(faults: Fault[], faultSeed: number, { notFound = false } 
 }
 
 async function observe(
-  stack: ChaosStack,
+  stack: Stack,
   lifecycles: Lifecycle[],
   callbacks: Map<string, Set<string>>,
   startBalanceCentavos: number,
@@ -282,8 +295,8 @@ async function observe(
 }
 
 /** Workflow executions that ended Failed, TimedOut or Terminated, from visibility (no worker needed). */
-async function badlyClosedExecutions(stack: ChaosStack): Promise<{ workflowId: string; status: string }[]> {
-  const connection = await Connection.connect({ address: `127.0.0.1:${stack.ports.temporal}` });
+async function badlyClosedExecutions(stack: Stack): Promise<{ workflowId: string; status: string }[]> {
+  const connection = await Connection.connect({ address: stack.temporalAddress });
   try {
     const query = `ExecutionStatus = 'Failed' OR ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Terminated'`;
     const found: { workflowId: string; status: string }[] = [];

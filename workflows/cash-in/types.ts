@@ -2,6 +2,7 @@
  * The cash-in lifecycle's data, shared by the workflow and the API. Plain types only: workflow code must
  * stay free of zod and Node APIs. Money is integer centavos everywhere.
  */
+import type { Attention } from '../lifecycle/attention.js';
 
 export const CashInStatus = {
   CREATING: 'CREATING',
@@ -67,6 +68,8 @@ export interface CashInView {
   settledAt?: string;
   refundedAt?: string;
   failure?: { code: string; message: string };
+  /** Set while the lifecycle is parked by our own fault (credentials, contract, a lost transaction). */
+  attention?: Attention;
   payments: ReceivedPayment[];
   timeline: TimelineEntry[];
   requestFingerprint: string;

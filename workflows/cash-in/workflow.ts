@@ -10,6 +10,7 @@ import {
 import type { ConnectPspActivities } from '../../activities/index.js';
 import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
+import { parking } from '../lifecycle/attention.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import {
   cashInEventSignal,
@@ -71,6 +72,10 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     kind: 'cash-in',
     callbackUrl: input.callbackUrl,
     describe: () => describe(view),
+  });
+  const parked = parking(view, {
+    kind: 'CASH_IN',
+    note: (reason) => view.timeline.push({ status: view.status, at: now(), reason }),
   });
   const accepted = () => view.payments.find((p) => p.disposition === 'ACCEPTED' && p.refundReason === undefined);
 
@@ -206,9 +211,14 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     // MISSING_END_TO_END_ID (the settlement proof is not there yet) needs a key of its own.
     for (let attempt = 1; payment.disposition === 'REFUNDING'; attempt++) {
       try {
-        const result = await write.refundCashIn.executeWithOptions(
-          { ...connectPspWriteActivityOptions, summary: `refund ${brl(payment.amountCentavos)}` },
-          [{ operation: refundOperation(payment.endToEndId, attempt), id: payment.endToEndId, ...request }],
+        const operation = refundOperation(payment.endToEndId, attempt);
+        const result = await parked.call(
+          () =>
+            write.refundCashIn.executeWithOptions(
+              { ...connectPspWriteActivityOptions, summary: `refund ${brl(payment.amountCentavos)}` },
+              [{ operation, id: payment.endToEndId, ...request }],
+            ),
+          { what: 'refund the payment at ConnectPSP' },
         );
         payment.refundEndToEndId = result.endToEndId;
         if (result.status === 'REFUNDED') confirmRefund(payment, result.endToEndId);
@@ -228,8 +238,12 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     }
     let interval = REFUND_WEBHOOK_GRACE;
     while (!(await condition(() => payment.disposition === 'REFUNDED', interval))) {
-      const remote = await read.getCashIn({ id: payment.endToEndId });
-      if (remote.status === 'REFUNDED') confirmRefund(payment, remote.endToEndId ?? undefined);
+      const remote = await parked.call(() => read.getCashIn({ id: payment.endToEndId }), {
+        what: 'check the refund at ConnectPSP',
+        everyFailure: true,
+        moot: () => payment.disposition === 'REFUNDED',
+      });
+      if (remote?.status === 'REFUNDED') confirmRefund(payment, remote.endToEndId ?? undefined);
       interval = Math.min(interval * 2, MAX_POLL_INTERVAL);
     }
     return true;
@@ -259,18 +273,22 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
 
   // 1. Create the charge at ConnectPSP.
   try {
-    const created = await write.createCashIn.executeWithOptions(
-      { ...connectPspWriteActivityOptions, summary: `create charge ${brl(input.amountCentavos)}` },
-      [
-        {
-          operation: 'create',
-          externalReference: input.externalReference,
-          amountCentavos: input.amountCentavos,
-          expirationInMinutes: input.expirationInMinutes,
-          payer: input.payer,
-          openFinance: input.openFinance,
-        },
-      ],
+    const created = await parked.call(
+      () =>
+        write.createCashIn.executeWithOptions(
+          { ...connectPspWriteActivityOptions, summary: `create charge ${brl(input.amountCentavos)}` },
+          [
+            {
+              operation: 'create',
+              externalReference: input.externalReference,
+              amountCentavos: input.amountCentavos,
+              expirationInMinutes: input.expirationInMinutes,
+              payer: input.payer,
+              openFinance: input.openFinance,
+            },
+          ],
+        ),
+      { what: 'create the charge at ConnectPSP' },
     );
     view.connectPsp = { transactionId: created.transactionId, internalCode: created.internalCode };
     view.pix = created.pixData ?? undefined;
@@ -289,9 +307,14 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   // 2. Wait for the payment or the deadline; at the deadline, ask ConnectPSP before declaring EXPIRED.
   const untilDeadline = Math.max(0, Date.parse(view.expiresAt!) - Date.now());
   if (!(await condition(() => accepted() !== undefined || refundQueue.length > 0, untilDeadline))) {
-    const remote = await read.getCashIn({ id: view.connectPsp.transactionId });
-    const paidEndToEndId = remote.originalEndToEndId ?? remote.endToEndId;
-    if (paidEndToEndId && (remote.status === 'PAID' || remote.status === 'REFUNDED')) {
+    const transactionId = view.connectPsp.transactionId;
+    const remote = await parked.call(() => read.getCashIn({ id: transactionId }), {
+      what: 'check the charge at ConnectPSP',
+      everyFailure: true,
+      moot: () => accepted() !== undefined || refundQueue.length > 0,
+    });
+    const paidEndToEndId = remote?.originalEndToEndId ?? remote?.endToEndId;
+    if (remote && paidEndToEndId && (remote.status === 'PAID' || remote.status === 'REFUNDED')) {
       receivePayment(paidEndToEndId, remote.amountCentavos, remote.paidAt ?? now());
     }
   }
