@@ -18,6 +18,8 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { rateLimitPerCredential } from './rate-limit.js';
 import { httpTracing } from './observability/http-tracing.js';
 import { requestContext } from './observability/request-context.js';
+import { allRouteDocs } from './openapi/catalog.js';
+import { methodNotAllowed } from './openapi/method-not-allowed.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { operationsRoutes } from './operations/routes.js';
 import { walletRoutes } from './wallet/routes.js';
@@ -85,6 +87,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/v1/cash-outs', cashOutRoutes(cashOuts, temporal, config));
   app.use('/v1/wallet', walletRoutes(new WalletService(temporal, config)));
 
+  app.use(methodNotAllowed(allRouteDocs(config)));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

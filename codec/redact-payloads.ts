@@ -17,7 +17,9 @@ export function redactPayloads(payloads: Payload[]): Payload[] {
     let value: unknown = REDACTED;
     if (encoding === JSON_ENCODING) {
       try {
-        value = redact(JSON.parse(Buffer.from(payload.data ?? new Uint8Array()).toString('utf8')));
+        const decoded: unknown = JSON.parse(Buffer.from(payload.data ?? new Uint8Array()).toString('utf8'));
+        if (isWorkflowMetadata(decoded)) return payload;
+        value = redact(decoded);
       } catch {
         value = REDACTED;
       }
@@ -32,4 +34,13 @@ export function redactPayloads(payloads: Payload[]): Payload[] {
 function encodingOf(payload: Payload): string | undefined {
   const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
   return encoding === undefined ? undefined : Buffer.from(encoding).toString('utf8');
+}
+
+/**
+ * The SDK's answer to the UI's `__temporal_workflow_metadata` query: handler names and descriptions from our code,
+ * no data. Masking its `name` fields would leave the UI with duplicate keys it cannot render.
+ */
+function isWorkflowMetadata(value: unknown): boolean {
+  const definition = (value as { definition?: { type?: unknown; queryDefinitions?: unknown } } | null)?.definition;
+  return typeof definition?.type === 'string' && Array.isArray(definition.queryDefinitions);
 }

@@ -38,6 +38,11 @@ export const PROBLEM_CODES = {
   },
   NOT_FOUND: { status: 404, title: 'Not found', description: 'No payment with this `externalReference`.' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Not found', description: 'No such route.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: 'Method not allowed',
+    description: 'The path exists but not with this method; `Allow` lists the methods it takes.',
+  },
   EXTERNAL_REFERENCE_CONFLICT: {
     status: 409,
     title: 'Conflict',

@@ -10,7 +10,9 @@ import {
   personNameSchema,
 } from './fields.js';
 
-export const REFUND_REASONS = ['FRAUD', 'DUPLICATED_PAYMENT', 'CUSTOMER_REQUEST', 'MERCHANT_ERROR'] as const;
+import { MAX_REFUND_DESCRIPTION, REFUND_REASONS } from '../../workflows/cash-in/types.js';
+
+export { REFUND_REASONS };
 export const CASH_IN_STATUSES = [
   'CREATING',
   'AWAITING_PAYMENT',
@@ -59,7 +61,10 @@ export type CreateCashInBody = z.infer<ReturnType<typeof createCashInBodySchema>
 
 export const refundBodySchema = z.strictObject({
   reason: z.enum(REFUND_REASONS, { error: `must be one of ${REFUND_REASONS.join(', ')}` }),
-  description: z.string().max(500, 'must be at most 500 characters').optional(),
+  description: z
+    .string()
+    .max(MAX_REFUND_DESCRIPTION, `must be at most ${MAX_REFUND_DESCRIPTION} characters`)
+    .optional(),
 });
 
 export const listQuerySchema = z.strictObject({

@@ -24,6 +24,8 @@ export interface StackOptions {
   logger?: Logger;
   /** Turns tracing on in the API, the Temporal client and the worker. */
   tracing?: Tracing;
+  /** Starts the dev server's Web UI too, with our API as its codec endpoint (`stack.uiUrl`). */
+  ui?: boolean;
 }
 
 export interface ApiRequestOptions {
@@ -38,6 +40,8 @@ export interface Stack {
   env: TestWorkflowEnvironment;
   apiUrl: string;
   sandboxUrl: string;
+  /** The Temporal Web UI, when started with `ui: true`. */
+  uiUrl?: string;
   /** JSON request to our API, with the all-scopes test API key unless `options.token` says otherwise. */
   api(
     method: string,
@@ -66,8 +70,13 @@ export interface Stack {
 export async function startStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   // env.client shares the API's and the worker's data converter, so tests read payloads in clear.
   const dataConverter = createDataConverter(parsePayloadKeys(overrides.PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS));
-  const env = await createTestEnv({ dataConverter });
   const apiPort = await freePort();
+  const uiPort = options.ui ? await freePort() : undefined;
+  const env = await createTestEnv({
+    dataConverter,
+    uiPort,
+    uiCodecEndpoint: uiPort === undefined ? undefined : `http://127.0.0.1:${apiPort}/codec`,
+  });
   const sandbox = await createSandbox({ webhookBackoffBaseMs: 200 });
   const environment: Record<string, string> = {
     NODE_ENV: 'test',
@@ -80,6 +89,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     // Test callback receivers listen on 127.0.0.1.
     CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+    ...(uiPort === undefined ? {} : { TEMPORAL_UI_PORT: String(uiPort) }),
     ...overrides,
   };
   const config = loadConfig(environment);
@@ -140,6 +150,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
     env,
     apiUrl,
     sandboxUrl: sandbox.url,
+    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
     api: (method, path, body, { token = TEST_API_KEY, headers = {} } = {}) =>
       request(apiUrl, method, path, body, {
         ...(token === null ? {} : { authorization: `Bearer ${token}` }),

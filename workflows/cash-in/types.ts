@@ -17,7 +17,11 @@ export const CashInStatus = {
 export type CashInStatus = (typeof CashInStatus)[keyof typeof CashInStatus];
 
 export type SettlementMode = 'auto' | 'manual';
-export type RefundReason = 'FRAUD' | 'DUPLICATED_PAYMENT' | 'CUSTOMER_REQUEST' | 'MERCHANT_ERROR';
+/** ConnectPSP's refund reasons: the API's schema and the workflow's refund validator both check against this list. */
+export const REFUND_REASONS = ['FRAUD', 'DUPLICATED_PAYMENT', 'CUSTOMER_REQUEST', 'MERCHANT_ERROR'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+/** Longest refund description the API accepts. */
+export const MAX_REFUND_DESCRIPTION = 500;
 
 export interface CashInInput {
   externalReference: string;

@@ -21,7 +21,9 @@ import {
 } from './messages.js';
 import {
   CashInStatus,
+  MAX_REFUND_DESCRIPTION,
   REFUND_LIMIT_DAYS,
+  REFUND_REASONS,
   type CashInInput,
   type CashInPspEvent,
   type CashInView,
@@ -143,6 +145,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       return view;
     },
     {
+      description: 'Settle: confirms a PAID cash-in in manual settlement mode. No input.',
       validator: () => {
         if (view.status !== CashInStatus.PAID || view.settlementMode !== 'manual') {
           throw ApplicationFailure.create({
@@ -164,7 +167,30 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       return view;
     },
     {
-      validator: (_request: RefundRequest) => {
+      description:
+        'Refund in full a PAID or SETTLED cash-in. Input: { "reason": "CUSTOMER_REQUEST", "description": "why" } ' +
+        `(reason one of ${REFUND_REASONS.join(', ')})`,
+      validator: (request: RefundRequest) => {
+        // What an operator types in the UI's "Send an Update" gets the checks the API's schema makes.
+        const reason: unknown = (request as Partial<RefundRequest> | undefined)?.reason;
+        const description: unknown = (request as Partial<RefundRequest> | undefined)?.description;
+        if (!(REFUND_REASONS as readonly unknown[]).includes(reason)) {
+          throw ApplicationFailure.create({
+            type: 'INVALID_REQUEST',
+            message: `reason must be one of ${REFUND_REASONS.join(', ')}, e.g. { "reason": "CUSTOMER_REQUEST" }`,
+            details: ['reason'],
+          });
+        }
+        if (
+          description !== undefined &&
+          (typeof description !== 'string' || description.length > MAX_REFUND_DESCRIPTION)
+        ) {
+          throw ApplicationFailure.create({
+            type: 'INVALID_REQUEST',
+            message: `description must be a text of at most ${MAX_REFUND_DESCRIPTION} characters`,
+            details: ['description'],
+          });
+        }
         const refundable = view.status === CashInStatus.PAID || view.status === CashInStatus.SETTLED;
         if (!refundable || !accepted()) {
           throw ApplicationFailure.create({
