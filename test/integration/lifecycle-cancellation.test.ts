@@ -87,7 +87,7 @@ test('a cancelled payout is not recalled: it follows ConnectPSP to COMPLETED and
       destination: { type: 'PIX', pixKeyType: 'CPF', pixKey: '52998224725' },
     },
   });
-  expect(created.status).toBe(201);
+  expect(created.status).toBe(202); // accepted: the payout is under way at ConnectPSP
   expect(created.body.status).toBe('PROCESSING');
   const handle = stack.env.client.workflow.getHandle(cashOutWorkflowId(externalReference));
 
