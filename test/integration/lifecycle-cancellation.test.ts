@@ -1,5 +1,6 @@
 import { cashInWorkflowId } from '../../workflows/cash-in/messages.js';
 import { cashOutWorkflowId } from '../../workflows/cash-out/messages.js';
+import { recordHistory } from '../support/histories.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 // "Request Cancellation" in the Temporal UI is an operator's action the lifecycle handles: a charge still payable
@@ -73,6 +74,7 @@ test('a cancelled cash-in is CANCELLED, refunds a payment that still arrives, an
   expect(result.status).toBe('CANCELLED');
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   expect((await read(`/v1/cash-ins/${externalReference}`)).status).toBe('CANCELLED');
+  await recordHistory(stack.env.client, handle.workflowId, 'cash-in-cancelled-payment-refunded');
 }, 300_000);
 
 test('a cancelled payout is not recalled: it follows ConnectPSP to COMPLETED and the run completes', async () => {
@@ -105,4 +107,5 @@ test('a cancelled payout is not recalled: it follows ConnectPSP to COMPLETED and
   expect(result.status).toBe('COMPLETED');
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   expect((await read(`/v1/cash-outs/${externalReference}`)).status).toBe('COMPLETED');
+  await recordHistory(stack.env.client, handle.workflowId, 'cash-out-cancelled-completed');
 }, 300_000);
