@@ -21,6 +21,7 @@ export const CASH_IN_STATUSES = [
   'REFUNDING',
   'REFUNDED',
   'EXPIRED',
+  'CANCELLED',
   'FAILED',
 ] as const;
 

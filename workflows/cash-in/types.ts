@@ -12,6 +12,8 @@ export const CashInStatus = {
   REFUNDING: 'REFUNDING',
   REFUNDED: 'REFUNDED',
   EXPIRED: 'EXPIRED',
+  /** Cancelled by an operator before payment; still watched (and a payment refunded) until it can no longer be paid. */
+  CANCELLED: 'CANCELLED',
   FAILED: 'FAILED',
 } as const;
 export type CashInStatus = (typeof CashInStatus)[keyof typeof CashInStatus];

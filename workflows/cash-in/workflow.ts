@@ -19,6 +19,7 @@ import {
 } from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
 import { parking } from '../lifecycle/attention.js';
+import { CANCELLATION_REQUESTED, handleCancellation, shielded } from '../lifecycle/cancellation.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import {
   cashInEventSignal,
@@ -106,9 +107,11 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       const why =
         view.status === CashInStatus.EXPIRED
           ? 'late payment after expiry'
-          : accepted() !== payment
-            ? 'second payment for the same charge'
-            : `payment while ${view.status}`;
+          : view.status === CashInStatus.CANCELLED
+            ? 'payment after cancellation'
+            : accepted() !== payment
+              ? 'second payment for the same charge'
+              : `payment while ${view.status}`;
       queueRefund(payment, { reason: 'DUPLICATED_PAYMENT', description: why }, why);
     } else if (amountCentavos !== view.amountCentavos) {
       queueRefund(
@@ -142,7 +145,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   setHandler(
     createCashInUpdate,
     async () => {
-      await condition(() => view.status !== CashInStatus.CREATING);
+      await shielded(() => condition(() => view.status !== CashInStatus.CREATING));
       return view;
     },
     { description: 'Answers with the charge (QR code or OpenFinance URL) once ConnectPSP accepted it' },
@@ -225,8 +228,10 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   const drainRefunds = async () => {
     while (refundQueue.length > 0) {
       const { payment, request, why } = refundQueue.shift()!;
-      // Giving back the lifecycle's own payment refunds the cash-in; an extra payment only shows in the timeline.
-      if (!accepted() && view.status !== CashInStatus.REFUNDING) transition(CashInStatus.REFUNDING, why);
+      // Giving back the lifecycle's own payment refunds the cash-in; an extra payment, or one for a cancelled
+      // charge, only shows in the timeline.
+      const refundsCashIn = !accepted() && view.status !== CashInStatus.CANCELLED;
+      if (refundsCashIn && view.status !== CashInStatus.REFUNDING) transition(CashInStatus.REFUNDING, why);
       publish();
       if (await refundPayment(payment, request)) {
         view.timeline.push({
@@ -301,93 +306,121 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     return view;
   };
 
-  if (input.resumeFrom) {
-    // A later run of a closed lifecycle: it exists only to handle the message that reopened it.
-    publish();
-    await condition(() => refundQueue.length > 0, '1 minute');
-    return finish();
-  }
-
-  // 1. Create the charge at ConnectPSP.
-  try {
-    const request = {
-      operation: 'create',
-      externalReference: input.externalReference,
-      amountCentavos: input.amountCentavos,
-      expirationInMinutes: input.expirationInMinutes,
-      payer: input.payer,
-      openFinance: input.openFinance,
-    };
-    const summary = `create charge ${brl(input.amountCentavos)}`;
-    // Runs that record the marker create the charge inside the first workflow task; older histories replay their
-    // activity task.
-    const inline = patched(CREATE_INLINE_PATCH);
-    const created = await parked.call(
-      () =>
-        inline
-          ? local.createCashIn
-              .executeWithOptions({ ...connectPspCreateCashInLocalActivityOptions, summary }, [request])
-              .catch(asActivityFailure)
-          : write.createCashIn.executeWithOptions({ ...connectPspWriteActivityOptions, summary }, [request]),
-      { what: 'create the charge at ConnectPSP' },
-    );
-    view.connectPsp = { transactionId: created.transactionId, internalCode: created.internalCode };
-    view.pix = created.pixData ?? undefined;
-    view.openFinance = created.paymentUrl ? { paymentUrl: created.paymentUrl } : undefined;
-    view.expiresAt = new Date(Date.now() + input.expirationInMinutes * MINUTE).toISOString();
-  } catch (err) {
-    const failure = applicationFailureOf(err);
-    if (!failure) throw err;
-    view.failure = { code: failure.type ?? 'UNKNOWN', message: failure.message };
-    transition(CashInStatus.FAILED, `ConnectPSP refused the charge: ${failure.type}`);
-    return finish();
-  }
-  transition(CashInStatus.AWAITING_PAYMENT, 'ConnectPSP accepted the charge');
-  publish();
-
-  // 2. Wait for the payment or the deadline; at the deadline, ask ConnectPSP before declaring EXPIRED.
-  const untilDeadline = Math.max(0, Date.parse(view.expiresAt!) - Date.now());
-  if (!(await condition(() => accepted() !== undefined || refundQueue.length > 0, untilDeadline))) {
-    const transactionId = view.connectPsp.transactionId;
-    const remote = await parked.call(() => read.getCashIn({ id: transactionId }), {
-      what: 'check the charge at ConnectPSP',
-      everyFailure: true,
-      moot: () => accepted() !== undefined || refundQueue.length > 0,
-    });
-    const paidEndToEndId = remote?.originalEndToEndId ?? remote?.endToEndId;
-    if (remote && paidEndToEndId && (remote.status === 'PAID' || remote.status === 'REFUNDED')) {
-      receivePayment(paidEndToEndId, remote.amountCentavos, remote.paidAt ?? now());
+  // An operator's cancellation stops the wait for the service on a charge still payable and nothing else: what
+  // ConnectPSP holds follows to its outcome, and the run completes normally.
+  const noteCancellation = () => {
+    const payable = view.status === CashInStatus.CREATING || view.status === CashInStatus.AWAITING_PAYMENT;
+    if (!payable) {
+      view.timeline.push({
+        status: view.status,
+        at: now(),
+        reason: `${CANCELLATION_REQUESTED}: ignored while ${view.status}`,
+      });
     }
-  }
-  const payment = accepted();
-  if (!payment) {
-    if (refundQueue.length === 0) {
-      transition(CashInStatus.EXPIRED, 'no payment before the deadline (confirmed with ConnectPSP)');
+  };
+
+  return handleCancellation(noteCancellation, async (cancelRequested) => {
+    if (input.resumeFrom) {
+      // A later run of a closed lifecycle: it exists only to handle the message that reopened it.
       publish();
-      await condition(() => refundQueue.length > 0, input.latePaymentWindowMinutes * MINUTE);
+      await condition(() => refundQueue.length > 0, '1 minute');
+      return finish();
     }
-    return finish();
-  }
 
-  // 3. Paid: settle now (auto) or when the service confirms within the window (manual).
-  view.paidAt = payment.paidAt;
-  view.connectPsp.endToEndId = payment.endToEndId;
-  transition(CashInStatus.PAID, `PIX payment ${payment.endToEndId} received`);
-  if (input.settlement.mode === 'auto') {
-    view.settledAt = now();
-    transition(CashInStatus.SETTLED, 'settled automatically');
-  } else {
-    publish();
-    const decided = await condition(() => view.status !== CashInStatus.PAID, input.settlement.windowMinutes * MINUTE);
-    if (!decided) {
-      const why = 'settlement window missed';
-      queueRefund(payment, { reason: 'MERCHANT_ERROR', description: why }, why);
+    // 1. Create the charge at ConnectPSP.
+    try {
+      const request = {
+        operation: 'create',
+        externalReference: input.externalReference,
+        amountCentavos: input.amountCentavos,
+        expirationInMinutes: input.expirationInMinutes,
+        payer: input.payer,
+        openFinance: input.openFinance,
+      };
+      const summary = `create charge ${brl(input.amountCentavos)}`;
+      // Runs that record the marker create the charge inside the first workflow task; older histories replay their
+      // activity task.
+      const inline = patched(CREATE_INLINE_PATCH);
+      const created = await parked.call(
+        () =>
+          inline
+            ? local.createCashIn
+                .executeWithOptions({ ...connectPspCreateCashInLocalActivityOptions, summary }, [request])
+                .catch(asActivityFailure)
+            : write.createCashIn.executeWithOptions({ ...connectPspWriteActivityOptions, summary }, [request]),
+        { what: 'create the charge at ConnectPSP' },
+      );
+      view.connectPsp = { transactionId: created.transactionId, internalCode: created.internalCode };
+      view.pix = created.pixData ?? undefined;
+      view.openFinance = created.paymentUrl ? { paymentUrl: created.paymentUrl } : undefined;
+      view.expiresAt = new Date(Date.now() + input.expirationInMinutes * MINUTE).toISOString();
+    } catch (err) {
+      const failure = applicationFailureOf(err);
+      if (!failure) throw err;
+      view.failure = { code: failure.type ?? 'UNKNOWN', message: failure.message };
+      transition(CashInStatus.FAILED, `ConnectPSP refused the charge: ${failure.type}`);
+      return finish();
     }
-  }
-  publish();
-  // Pending work (a refund asked for meanwhile, a duplicate payment) is finished before the run closes.
-  // A refund asked after this run closed reopens the lifecycle in a new run (`resumeFrom`).
-  return finish();
+    transition(CashInStatus.AWAITING_PAYMENT, 'ConnectPSP accepted the charge');
+    publish();
+
+    // 2. Wait for the payment or the deadline; at the deadline, ask ConnectPSP before declaring EXPIRED.
+    const untilDeadline = Math.max(0, Date.parse(view.expiresAt!) - Date.now());
+    const woken = await condition(
+      () => accepted() !== undefined || refundQueue.length > 0 || cancelRequested(),
+      untilDeadline,
+    );
+    if (!woken) {
+      const transactionId = view.connectPsp.transactionId;
+      const remote = await parked.call(() => read.getCashIn({ id: transactionId }), {
+        what: 'check the charge at ConnectPSP',
+        everyFailure: true,
+        moot: () => accepted() !== undefined || refundQueue.length > 0,
+      });
+      const paidEndToEndId = remote?.originalEndToEndId ?? remote?.endToEndId;
+      if (remote && paidEndToEndId && (remote.status === 'PAID' || remote.status === 'REFUNDED')) {
+        receivePayment(paidEndToEndId, remote.amountCentavos, remote.paidAt ?? now());
+      }
+    }
+    const payment = accepted();
+    if (!payment) {
+      if (refundQueue.length === 0 && woken) {
+        // Woken with nothing paid: an operator cancelled. The charge stays payable at ConnectPSP (it has no cancel),
+        // so the run watches it as long as an EXPIRED one would and gives back what still arrives.
+        transition(CashInStatus.CANCELLED, CANCELLATION_REQUESTED);
+        publish();
+        const payableUntil = Date.parse(view.expiresAt!) + input.latePaymentWindowMinutes * MINUTE;
+        for (let left = payableUntil - Date.now(); left > 0; left = payableUntil - Date.now()) {
+          if (await condition(() => refundQueue.length > 0, left)) await drainRefunds();
+        }
+      } else if (refundQueue.length === 0) {
+        transition(CashInStatus.EXPIRED, 'no payment before the deadline (confirmed with ConnectPSP)');
+        publish();
+        await condition(() => refundQueue.length > 0, input.latePaymentWindowMinutes * MINUTE);
+      }
+      return finish();
+    }
+
+    // 3. Paid: settle now (auto) or when the service confirms within the window (manual).
+    view.paidAt = payment.paidAt;
+    view.connectPsp.endToEndId = payment.endToEndId;
+    transition(CashInStatus.PAID, `PIX payment ${payment.endToEndId} received`);
+    if (input.settlement.mode === 'auto') {
+      view.settledAt = now();
+      transition(CashInStatus.SETTLED, 'settled automatically');
+    } else {
+      publish();
+      const decided = await condition(() => view.status !== CashInStatus.PAID, input.settlement.windowMinutes * MINUTE);
+      if (!decided) {
+        const why = 'settlement window missed';
+        queueRefund(payment, { reason: 'MERCHANT_ERROR', description: why }, why);
+      }
+    }
+    publish();
+    // Pending work (a refund asked for meanwhile, a duplicate payment) is finished before the run closes.
+    // A refund asked after this run closed reopens the lifecycle in a new run (`resumeFrom`).
+    return finish();
+  });
 }
 
 /** The first attempt keeps the plain name so histories recorded before retries existed replay unchanged. */

@@ -3,6 +3,7 @@ import type { CashOutResult, ConnectPspActivities } from '../../activities/index
 import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
 import { parking } from '../lifecycle/attention.js';
+import { CANCELLATION_REQUESTED, handleCancellation, shielded } from '../lifecycle/cancellation.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import { cashOutEventSignal, cashOutViewQuery, createCashOutUpdate } from './messages.js';
 import { CashOutStatus, type CashOutInput, type CashOutPspEvent, type CashOutView } from './types.js';
@@ -95,67 +96,77 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
   setHandler(
     createCashOutUpdate,
     async () => {
-      await condition(() => view.status !== CashOutStatus.CREATING);
+      await shielded(() => condition(() => view.status !== CashOutStatus.CREATING));
       return view;
     },
     { description: 'Answers with the payout once ConnectPSP accepted or refused it' },
   );
 
-  if (input.resumeFrom) {
-    // A later run of a closed lifecycle: it exists only to record the event that reopened it.
-    const before = view.status;
-    await condition(() => view.status !== before, '1 minute');
-    return finish();
-  }
+  // A payout cannot be recalled: an operator's cancellation is recorded and the run still follows ConnectPSP.
+  const noteCancellation = () =>
+    view.timeline.push({
+      status: view.status,
+      at: now(),
+      reason: `${CANCELLATION_REQUESTED}: a payout cannot be recalled`,
+    });
 
-  // 1. Ask ConnectPSP for the payout (signed, idempotent).
-  if (!input.payee) throw ApplicationFailure.nonRetryable('A new cash-out needs its payee', 'INVALID_INPUT');
-  const payee = input.payee;
-  try {
-    const created = await parked.call(
-      () =>
-        write.createCashOut.executeWithOptions(
-          { ...connectPspWriteActivityOptions, summary: `pay out ${brl(input.amountCentavos)}` },
-          [
-            {
-              operation: 'create',
-              externalReference: input.externalReference,
-              amountCentavos: input.amountCentavos,
-              description: input.description,
-              payee,
-            },
-          ],
-        ),
-      // A webhook about the payout (its create went through, its answer did not) ends the wait too.
-      { what: 'create the payout at ConnectPSP', moot: () => view.status !== CashOutStatus.CREATING },
-    );
-    if (created) advance(observed(created), 'ConnectPSP answered the create');
-  } catch (err) {
-    const failure = applicationFailureOf(err);
-    if (!failure) throw err;
-    view.failure = { code: failure.type ?? 'UNKNOWN', message: failure.message };
-    view.failedAt = now();
-    transition(CashOutStatus.FAILED, `ConnectPSP refused the payout: ${view.failure.code}`);
-    return finish();
-  }
-
-  // 2. Wait for CASHOUT_COMPLETED or CASHOUT_FAILED; without one, ask ConnectPSP at growing intervals.
-  publish();
-  for (let interval = input.firstPollSeconds * 1000; view.status === CashOutStatus.PROCESSING;) {
-    if (await condition(() => view.status !== CashOutStatus.PROCESSING, interval)) break;
-    await poll();
-    interval = Math.min(interval * 2, MAX_POLL_INTERVAL);
-  }
-
-  // 3. Completed: stay open for a return by the receiving bank; ask once more before closing, in case its
-  // webhook was lost. A return after this run closed reopens the lifecycle in a new run (`resumeFrom`).
-  if (view.status === CashOutStatus.COMPLETED) {
-    publish();
-    if (!(await condition(() => view.status !== CashOutStatus.COMPLETED, input.refundWindowMinutes * MINUTE))) {
-      await poll();
+  return handleCancellation(noteCancellation, async () => {
+    if (input.resumeFrom) {
+      // A later run of a closed lifecycle: it exists only to record the event that reopened it.
+      const before = view.status;
+      await condition(() => view.status !== before, '1 minute');
+      return finish();
     }
-  }
-  return finish();
+
+    // 1. Ask ConnectPSP for the payout (signed, idempotent).
+    if (!input.payee) throw ApplicationFailure.nonRetryable('A new cash-out needs its payee', 'INVALID_INPUT');
+    const payee = input.payee;
+    try {
+      const created = await parked.call(
+        () =>
+          write.createCashOut.executeWithOptions(
+            { ...connectPspWriteActivityOptions, summary: `pay out ${brl(input.amountCentavos)}` },
+            [
+              {
+                operation: 'create',
+                externalReference: input.externalReference,
+                amountCentavos: input.amountCentavos,
+                description: input.description,
+                payee,
+              },
+            ],
+          ),
+        // A webhook about the payout (its create went through, its answer did not) ends the wait too.
+        { what: 'create the payout at ConnectPSP', moot: () => view.status !== CashOutStatus.CREATING },
+      );
+      if (created) advance(observed(created), 'ConnectPSP answered the create');
+    } catch (err) {
+      const failure = applicationFailureOf(err);
+      if (!failure) throw err;
+      view.failure = { code: failure.type ?? 'UNKNOWN', message: failure.message };
+      view.failedAt = now();
+      transition(CashOutStatus.FAILED, `ConnectPSP refused the payout: ${view.failure.code}`);
+      return finish();
+    }
+
+    // 2. Wait for CASHOUT_COMPLETED or CASHOUT_FAILED; without one, ask ConnectPSP at growing intervals.
+    publish();
+    for (let interval = input.firstPollSeconds * 1000; view.status === CashOutStatus.PROCESSING;) {
+      if (await condition(() => view.status !== CashOutStatus.PROCESSING, interval)) break;
+      await poll();
+      interval = Math.min(interval * 2, MAX_POLL_INTERVAL);
+    }
+
+    // 3. Completed: stay open for a return by the receiving bank; ask once more before closing, in case its
+    // webhook was lost. A return after this run closed reopens the lifecycle in a new run (`resumeFrom`).
+    if (view.status === CashOutStatus.COMPLETED) {
+      publish();
+      if (!(await condition(() => view.status !== CashOutStatus.COMPLETED, input.refundWindowMinutes * MINUTE))) {
+        await poll();
+      }
+    }
+    return finish();
+  });
 }
 
 function initialView(input: CashOutInput): CashOutView {

@@ -1,5 +1,6 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { startCallback } from '../callbacks/start-callback.js';
+import { shielded } from './cancellation.js';
 import { PaymentStatus } from '../search-attributes.js';
 
 /** What every payment lifecycle's view has in common. */
@@ -35,12 +36,16 @@ export function trackStatus<S extends string>(
       view.timeline.push({ status, at: new Date(Date.now()).toISOString(), reason });
       setCurrentDetails(options.describe(view));
       if (options.callbackUrl) {
+        // Shielded: a transition made by a handler after a cancellation request still tells the service.
+        const url = options.callbackUrl;
         callbackStarts.push(
-          startCallback(options.callbackUrl, {
-            type: `${options.kind}.${status.toLowerCase()}`,
-            sequence: view.timeline.length,
-            data: { externalReference: view.externalReference, status, reason, amountCentavos: view.amountCentavos },
-          }),
+          shielded(() =>
+            startCallback(url, {
+              type: `${options.kind}.${status.toLowerCase()}`,
+              sequence: view.timeline.length,
+              data: { externalReference: view.externalReference, status, reason, amountCentavos: view.amountCentavos },
+            }),
+          ),
         );
       }
     },
