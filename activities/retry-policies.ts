@@ -1,17 +1,34 @@
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_ERROR_TYPES } from '../connectpsp/non-retryable-error-types.js';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
+import { NON_RETRYABLE_ERROR_TYPES, OUR_FAULT_TYPES } from '../connectpsp/non-retryable-error-types.js';
 
 /**
  * Activity options for the ConnectPSP activities, one object per activity kind, ready for `proxyActivities`.
  * Workflow code imports this file, so it imports types only.
  *
- * Writes may be retried without limit because each carries a deterministic idempotency key: ConnectPSP replays
- * its first answer instead of acting twice. The listed types are never retried; activities also mark every
+ * Transient failures (5xx, 429, timeouts, network) are retried here, by Temporal, without limit. The listed
+ * types are never retried by the activity: a business refusal is the lifecycle's outcome, and one of
+ * {@link OUR_FAULT_TYPES} goes to the workflow at once so that it can show the episode (attention) and make the
+ * same call again with its own capped backoff (`workflows/lifecycle/attention.ts`). Activities also mark every
  * business failure non-retryable one by one, because ConnectPSP may add codes this list does not know.
+ *
+ * Which of our faults is safe to retry, per write. Every write carries an idempotency key derived from the
+ * workflow id and the operation (`connectpsp/idempotency.ts`), and the workflow retries with the same operation,
+ * so ConnectPSP acts at most once per key and replays its first answer:
+ * - createCashIn (`create`), createCashOut (`create`), rebalance (`rebalance`): INVALID_CREDENTIALS,
+ *   INVALID_APPLICATION_TOKEN and INVALID_SIGNATURE are refused before ConnectPSP does anything, so nothing
+ *   happened and a retry is a first try. CONNECTPSP_INVALID_RESPONSE means ConnectPSP may well have acted: the
+ *   retry with the same key is answered with the same record (no second charge, payout or move of funds), and
+ *   if the answer still breaks the contract the lifecycle stays parked, which is right: we cannot tell what
+ *   happened. Timeouts: same as an invalid response, the key makes the retry a replay.
+ * - refundCashIn (`refund:<endToEndId>[:attempt]`): all of the above for the same reasons; TRANSACTION_NOT_FOUND
+ *   (the payment ConnectPSP reported to us is unknown to it) is retried too: the refund was not made, and its key
+ *   keeps a later success single.
+ * Reads (getCashIn, getCashOut, getBalance) change nothing, so every failure of theirs is safe to retry.
  */
 
-/** Failure types that no retry can cure, plus our own refusal of an amount that cannot be sent exactly. */
+/** Failure types the activity never retries, plus our own refusal of an amount that cannot be sent exactly. */
 export const CONNECTPSP_NON_RETRYABLE_ERROR_TYPES: readonly string[] = [...NON_RETRYABLE_ERROR_TYPES, 'INVALID_AMOUNT'];
+export { OUR_FAULT_TYPES };
 
 const retry: RetryPolicy = {
   initialInterval: '1 second',
@@ -30,18 +47,18 @@ export const connectPspReadActivityOptions: ActivityOptions = {
   retry: { ...retry, maximumInterval: '30 seconds' },
 };
 
-/** Writes with no one waiting on the line (createCashOut, refundCashIn, rebalance): retried until done. */
+/** Writes (createCashIn, createCashOut, refundCashIn, rebalance): retried until done. */
 export const connectPspWriteActivityOptions: ActivityOptions = {
   startToCloseTimeout: ATTEMPT_TIMEOUT,
   retry,
 };
 
 /**
- * createCashIn: a service waits for the QR code, and a QR code delivered minutes late is worthless, so the
- * workflow gets a failure after two minutes and decides (it can still look the cash-in up by reference).
+ * createCashIn as a local activity: it runs inside the workflow task that accepted the create, so the QR code
+ * reaches the waiting service without an activity task, its dispatch and a second workflow task. Same attempt
+ * timeout and retries as the other writes; the idempotency key is the workflow's own, whichever attempt runs.
  */
-export const connectPspCreateCashInActivityOptions: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '2 minutes',
+export const connectPspCreateCashInLocalActivityOptions: LocalActivityOptions = {
+  startToCloseTimeout: ATTEMPT_TIMEOUT,
   retry,
 };

@@ -18,6 +18,8 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { rateLimitPerCredential } from './rate-limit.js';
 import { httpTracing } from './observability/http-tracing.js';
 import { requestContext } from './observability/request-context.js';
+import { allRouteDocs } from './openapi/catalog.js';
+import { methodNotAllowed } from './openapi/method-not-allowed.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { operationsRoutes } from './operations/routes.js';
 import { walletRoutes } from './wallet/routes.js';
@@ -43,10 +45,16 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Every answer is dynamic: an ETag would hash each response body for a conditional GET nobody sends.
+  app.set('etag', false);
   app.use(helmet());
   const metrics = deps.metrics ?? createApiMetrics();
   if (deps.tracing) app.use(httpTracing(deps.tracing.tracer));
   app.use(requestContext(logger, metrics));
+
+  // Before any JSON parser: the webhook signature is computed over the raw bytes. First of the routes, as the
+  // hottest path: ConnectPSP's webhooks skip the operations and documentation routes' matching.
+  app.use('/webhooks', webhookRoutes({ temporal, config, logger, cashIns, cashOuts, metrics }));
 
   let connectPsp = deps.connectPsp;
   app.use(
@@ -59,15 +67,17 @@ export function createApp(deps: ApiDeps): Express {
   );
   app.use(openApiRoutes(config));
 
-  // Before any JSON parser: the webhook signature is computed over the raw bytes.
-  app.use('/webhooks', webhookRoutes({ temporal, config, logger, cashIns, cashOuts, metrics }));
-
   // Every /v1 route, whoever wrote it, sits behind this: no credential, no route. The scope follows from the
   // path (auth/scopes.ts), and the body is parsed only for a caller allowed to send it.
   const auth = createAuthenticator(config, logger);
   app.use(
     '/codec',
-    codecRoutes({ codec: createPayloadCodec(config.PAYLOAD_KEYS), auth, corsOrigins: config.codecCorsOrigins }),
+    codecRoutes({
+      codec: createPayloadCodec(config.PAYLOAD_KEYS),
+      auth,
+      corsOrigins: config.codecCorsOrigins,
+      anonymousRedacted: config.CODEC_ANONYMOUS_REDACTED,
+    }),
   );
   app.use(
     '/v1',
@@ -80,6 +90,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/v1/cash-outs', cashOutRoutes(cashOuts, temporal, config));
   app.use('/v1/wallet', walletRoutes(new WalletService(temporal, config)));
 
+  app.use(methodNotAllowed(allRouteDocs(config)));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

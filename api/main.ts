@@ -10,6 +10,18 @@ import { createApp } from './app.js';
 
 const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
+
+// Until the API listens there is nothing to finish: a signal during start-up exits at once. Ctrl-C reaches it twice
+// under npm start (the terminal's SIGINT, then the launcher's SIGTERM): it shuts down once.
+let shutdown = (): void => process.exit(0);
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (!stopping) shutdown();
+    stopping = true;
+  });
+}
+
 const tracing = createTracing(config, 'pix-agent-api');
 
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -26,14 +38,14 @@ const server = createApp({ config, temporal, logger, connectPsp, tracing }).list
 await once(server, 'listening');
 logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'API listening');
 
-async function shutdown(signal: string): Promise<void> {
-  logger.info({ signal }, 'API shutting down');
+shutdown = () => {
+  logger.info('API shutting down');
   server.close();
   server.closeIdleConnections();
-  await connection.close();
-  await connectPsp.close();
-  await tracing?.shutdown();
-  process.exit(0);
-}
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  void (async () => {
+    await connection.close();
+    await connectPsp.close();
+    await tracing?.shutdown();
+    process.exit(0);
+  })();
+};

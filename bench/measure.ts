@@ -136,3 +136,29 @@ export async function alternate<T>(rounds: number, a: (round: number) => Promise
   }
   return { a: resultsA, b: resultsB };
 }
+
+export interface QuietOptions {
+  /** Share of one core all the processes together may use for the stack to count as quiet. @default 0.15 */
+  maxCores?: number;
+  windowMs?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Waits until the named processes have been quiet over one window (the dev server's transfer, timer and
+ * visibility queues drained, the workers idle), so that a figure does not measure the tail of the one before it.
+ * Resolves with the milliseconds waited; gives up after `timeoutMs` (a busy shared machine) and says so.
+ */
+export async function untilQuiet(pids: Record<string, number>, options: QuietOptions = {}) {
+  const { maxCores = 0.15, windowMs = 500, timeoutMs = 30_000 } = options;
+  const started = performance.now();
+  for (;;) {
+    const meter = new CpuMeter(pids);
+    await sleep(windowMs);
+    const { bench: _bench, ...used } = meter.elapsed();
+    const cores = Object.values(used).reduce((sum, s) => sum + s, 0) / (windowMs / 1000);
+    const waitedMs = Math.round(performance.now() - started);
+    if (cores <= maxCores) return { waitedMs, quiet: true, cores: round(cores, 3) };
+    if (waitedMs >= timeoutMs) return { waitedMs, quiet: false, cores: round(cores, 3) };
+  }
+}

@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
 import { SANDBOX_CREDENTIALS } from '../config/env.js';
 import { dynamicBrCode } from '../sandbox/br-code.js';
 import { qrCodePng } from '../sandbox/qr-png.js';
@@ -11,7 +13,7 @@ import { qrCodePng } from '../sandbox/qr-png.js';
 /**
  * `POST /cash-in` throughput of the sandbox (target: ≥ 2,000 requests/s on one core). The sandbox runs standalone
  * (`sandbox/main.ts`) in its own process pinned to CPU 0 (Linux, 2+ cores), and the load generator in this process
- * is pinned to CPU 1. Run: `npx tsx bench/sandbox-throughput.ts [durationSeconds] [connections]`.
+ * is pinned to CPU 1. Its state is journalled to a temporary directory, as under `npm start`. Run: `npx tsx bench/sandbox-throughput.ts [durationSeconds] [connections]`.
  */
 
 interface AutocannonRequest {
@@ -65,11 +67,18 @@ const pinned = process.platform === 'linux' && availableParallelism() > 1;
 // The load generator stays off the sandbox's core, so the sandbox has one whole core to itself.
 if (pinned) spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 const nodeArgs = ['--import', 'tsx', 'sandbox/main.ts'];
+const stateDir = mkdtempSync(path.join(tmpdir(), 'bench-sandbox-'));
 const child = spawn(
   pinned ? 'taskset' : process.execPath,
   pinned ? ['-c', '0', process.execPath, ...nodeArgs] : nodeArgs,
   {
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_HOST: '127.0.0.1', SANDBOX_AUTO_PAY_MS: '' },
+    env: {
+      ...process.env,
+      SANDBOX_PORT: String(port),
+      SANDBOX_HOST: '127.0.0.1',
+      SANDBOX_AUTO_PAY_MS: '',
+      SANDBOX_STATE_DIR: stateDir,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
@@ -135,5 +144,10 @@ try {
     ),
   );
 } finally {
-  child.kill('SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(stateDir, { recursive: true, force: true });
 }

@@ -150,7 +150,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       '--headless (no UI)',
     ],
     async stop() {
-      await children.stopAll();
+      await children.stop();
       await env.teardown();
       rmSync(dataDir, { recursive: true, force: true });
       if (failures.length > 0) throw new Error(failures.join('; '));

@@ -57,6 +57,6 @@ export async function temporalCost(stack: BenchStack) {
     actionsByEvent: actions,
     eventsByType: byType,
     billableRules: BILLABLE_EVENT_RULES,
-    targets: { billableActions: 5, historyEvents: 23 },
+    targets: { billableActions: 5, historyEvents: 15 },
   };
 }

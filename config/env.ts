@@ -72,6 +72,8 @@ const schema = z.object({
   SANDBOX_PORT: port.default(4010),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   SANDBOX_AUTO_PAY_MS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
+  /** Where the sandbox keeps its state across restarts (`npm start` sets DATA_DIR/sandbox); unset: in memory. */
+  SANDBOX_STATE_DIR: optionalString,
 
   DATA_DIR: z.string().min(1).default('.data'),
   /** PostgreSQL of `npm run cluster` (its own server under DATA_DIR, on 127.0.0.1). */
@@ -120,6 +122,14 @@ const schema = z.object({
   PAYLOAD_KEYS: optionalString.transform(parsedWith(parsePayloadKeys)),
   /** Browser origins allowed to call the codec endpoint (the Temporal Web UI), comma-separated. */
   CODEC_CORS_ORIGINS: optionalString,
+  /**
+   * Lets the embedded Web UI (no login, no token) read payloads with personal data masked, from a loopback
+   * address and a Web UI origin only. Set by `npm start`; development only, refused in production.
+   */
+  CODEC_ANONYMOUS_REDACTED: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Lets `callbackUrl` reach loopback, private and link-local addresses: development and tests only. */
   CALLBACK_ALLOW_PRIVATE_NETWORKS: z
     .enum(['true', 'false'], { error: 'must be true or false' })
@@ -145,8 +155,17 @@ const schema = z.object({
     .int()
     .positive()
     .default(7 * 24 * 60),
+  /** Minutes between reconciliation passes (the `reconcile` Schedule); 0 turns the schedule off. */
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   /** First wait for a cash-out webhook before asking ConnectPSP; later waits double, up to an hour. */
   CASH_OUT_FIRST_POLL_SECONDS: z.coerce.number().int().positive().default(60),
+  /**
+   * How long a create (cash-in, cash-out, rebalance, balance read) waits for its first step before answering 503
+   * with `Retry-After`; the lifecycle carries on, and the same request again attaches to it.
+   */
+  CREATE_WAIT_SECONDS: z.coerce.number().positive().max(60).default(5),
+  /** How long a read waits for the workflow's answer (a query needs a worker) before answering a stale view. */
+  READ_WAIT_MS: z.coerce.number().int().positive().max(10_000).default(1500),
 });
 
 export type RawEnv = z.infer<typeof schema>;
@@ -235,6 +254,7 @@ function securityConfigProblems(raw: RawEnv): string[] {
     if (raw.OIDC_ISSUER && !raw.OIDC_ISSUER.startsWith('https://'))
       problems.push('  OIDC_ISSUER: must be https in production');
     if (raw.PAYLOAD_KEYS.length === 0) problems.push('  PAYLOAD_KEYS: must be set in production (payload encryption)');
+    if (raw.CODEC_ANONYMOUS_REDACTED) problems.push('  CODEC_ANONYMOUS_REDACTED: must not be true in production');
     if (raw.CALLBACK_ALLOW_PRIVATE_NETWORKS) {
       problems.push('  CALLBACK_ALLOW_PRIVATE_NETWORKS: must not be true in production');
     }

@@ -9,6 +9,7 @@ import type { SandboxContext } from './context.js';
 import { FaultInjector } from './faults.js';
 import { notFoundRoute, problemHandler } from './http.js';
 import { IdempotencyStore } from './idempotency.js';
+import type { StateJournal } from './journal.js';
 import { resolveSandboxOptions } from './options.js';
 import type { SandboxOptions } from './options.js';
 import { accountRoutes } from './routes/account.js';
@@ -16,6 +17,7 @@ import { authRoutes } from './routes/auth.js';
 import { cashInRoutes } from './routes/cash-in.js';
 import { cashOutRoutes } from './routes/cash-out.js';
 import { controlRoutes } from './routes/controls.js';
+import { openStateDir, restoreState, stateSnapshot } from './saved-state.js';
 import { TokenService } from './tokens.js';
 import { WebhookDispatcher } from './webhooks.js';
 
@@ -26,19 +28,30 @@ export interface RunningSandbox {
   /** Base URL, e.g. `http://127.0.0.1:41234`; ConnectPSP paths go directly under it. */
   url: string;
   port: number;
-  /** Stops listening, cancels timers and pending webhook deliveries, and drops open connections. */
+  /**
+   * Stops listening, cancels timers and pending webhook deliveries (kept in the state directory, if any, for the next
+   * start), drops open connections, and writes out the journal.
+   */
   close(): Promise<void>;
 }
 
 /** How often unpaid cash-ins are checked for expiry (reads also check, so this only bounds staleness of lists). */
 const EXPIRY_SWEEP_MS = 1000;
 
+/** What `deliver` reads from `res.app.locals`. */
+export interface SandboxLocals {
+  journal?: StateJournal;
+}
+
 /**
- * Starts a ConnectPSP simulator: the documented API plus `/_sandbox/` test controls, all state in memory.
- * Tests run it in-process on port 0; `sandbox/main.ts` runs it standalone.
+ * Starts a ConnectPSP simulator: the documented API plus `/_sandbox/` test controls, its state in memory and, with
+ * `stateDir`, journalled there and restored at start. Tests run it in-process on port 0; `sandbox/main.ts` runs it
+ * standalone.
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const resolved = resolveSandboxOptions(options, () => randomBytes(32));
+  const stateDir = options.stateDir === undefined ? undefined : openStateDir(options.stateDir);
+  const journal = stateDir?.journal;
+  const resolved = resolveSandboxOptions(options, () => stateDir?.jwtSecret ?? randomBytes(32));
   const timers = new Set<NodeJS.Timeout>();
   const schedule = (ms: number, run: () => void): void => {
     const timer = setTimeout(() => {
@@ -48,7 +61,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
     timers.add(timer);
   };
 
-  const clock = new SandboxClock();
+  const clock = new SandboxClock(journal);
   const faults = new FaultInjector(resolved.faultSeed);
   const webhooks = new WebhookDispatcher(
     {
@@ -58,19 +71,21 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
     },
     clock,
     faults,
+    journal,
   );
   const ctx: SandboxContext = {
     clock,
     faults,
     webhooks,
     tokens: new TokenService(resolved.jwtSecret, clock),
-    idempotency: new IdempotencyStore(resolved.idempotencyTtlSeconds * 1000),
+    idempotency: new IdempotencyStore(resolved.idempotencyTtlSeconds * 1000, journal),
     cashIns: new CashInBook({
       clock,
       webhooks,
       defaultWebhookUrl: resolved.defaultWebhookUrl,
       autoPayMs: resolved.autoPayMs,
       schedule,
+      journal,
     }),
     cashOuts: new CashOutBook({
       clock,
@@ -78,14 +93,23 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       defaultWebhookUrl: resolved.defaultWebhookUrl,
       autoCompleteMs: resolved.autoCompleteCashOutMs,
       schedule,
+      journal,
     }),
-    applications: new Map(resolved.applications.map((app) => [app.applicationToken, new ApplicationState(app)])),
+    applications: new Map(
+      resolved.applications.map((app) => [app.applicationToken, new ApplicationState(app, journal)]),
+    ),
   };
+  if (journal !== undefined) {
+    const pending = restoreState(ctx, journal.restored);
+    journal.compact(stateSnapshot(ctx, pending));
+    webhooks.resume(pending);
+  }
 
   const app = express();
   app.disable('x-powered-by');
   // ETags would hash every body, QR images included, for nothing: no client of this API revalidates.
   app.set('etag', false);
+  Object.assign(app.locals, { journal } satisfies SandboxLocals);
   app.use(authRoutes(ctx), cashInRoutes(ctx), cashOutRoutes(ctx), accountRoutes(ctx));
   app.use('/_sandbox', controlRoutes(ctx));
   app.use(notFoundRoute);
@@ -115,6 +139,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Runni
       );
       server.closeAllConnections();
       await closed;
+      await journal?.close();
     },
   };
 }

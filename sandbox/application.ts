@@ -1,5 +1,6 @@
 import type { CashInRecord } from './cash-ins.js';
 import type { CashOutRecord } from './cash-outs.js';
+import type { StateJournal } from './journal.js';
 import { Ledger } from './ledger.js';
 import type { SandboxApplication } from './options.js';
 
@@ -14,10 +15,15 @@ export class ApplicationState {
   readonly cashOutsByReference = new Map<string, CashOutRecord>();
   readonly ledger: Ledger;
 
-  constructor(readonly credentials: SandboxApplication) {
+  constructor(
+    readonly credentials: SandboxApplication,
+    journal?: StateJournal,
+  ) {
+    const app = credentials.applicationToken;
     this.ledger = new Ledger(
       credentials.transactionalBalanceCentavos ?? 50_000_000,
       credentials.proprietaryBalanceCentavos ?? 100_000_000,
+      (transactional, proprietary) => journal?.append({ t: 'balances', app, transactional, proprietary }),
     );
   }
 }

@@ -15,6 +15,7 @@ import type {
 import type { ApplicationState } from './application.js';
 import { dynamicBrCode } from './br-code.js';
 import type { SandboxClock } from './clock.js';
+import type { StateJournal } from './journal.js';
 import { cashInInternalCode, cashInTransactionId, endToEndId } from './ids.js';
 import { PARTNER_BANK } from './ledger.js';
 import { notFound, ProblemError, requireStatus } from './problem.js';
@@ -61,6 +62,7 @@ export interface CashInBookDeps {
   defaultWebhookUrl: string | undefined;
   autoPayMs: number | undefined;
   schedule(ms: number, run: () => void): void;
+  journal?: StateJournal;
 }
 
 /** Cash-in lifecycle: AWAITING_PAYMENT → PAID → REFUNDED, or → EXPIRED / CANCELLED. */
@@ -105,17 +107,26 @@ export class CashInBook {
         redirectUrl: request.openFinance.redirectUrl,
       };
     }
-    app.cashIns.set(record.transactionId, record);
-    app.cashIns.set(record.internalCode, record);
+    this.install(app, record);
+    this.save(app, record);
+    return record;
+  }
+
+  /** Indexes a cash-in, new or restored from the journal, and schedules its auto-payment if it awaits one. */
+  install(app: ApplicationState, record: CashInRecord): void {
+    for (const id of [record.transactionId, record.internalCode, record.endToEndId, record.originalEndToEndId]) {
+      if (id !== null) app.cashIns.set(id, record);
+    }
     app.cashInsByReference.set(record.externalReference, record);
+    if (record.status !== CashInStatus.AWAITING_PAYMENT) return;
     this.awaiting.set(record, app);
     const autoPayMs = this.deps.autoPayMs;
     if (autoPayMs !== undefined) {
-      this.deps.schedule(autoPayMs, () => {
+      const dueInMs = Math.max(0, record.requestedAtMs + autoPayMs - this.deps.clock.now());
+      this.deps.schedule(dueInMs, () => {
         if (this.refresh(record).status === CashInStatus.AWAITING_PAYMENT) this.pay(app, record);
       });
     }
-    return record;
   }
 
   /** @throws {@link ProblemError} 404 when no cash-in of this application has that TxId, internal code or E2E id. */
@@ -144,6 +155,7 @@ export class CashInBook {
     if (record.status === CashInStatus.PAID && record.endToEndId === null && !withholdEndToEndId) {
       // The settlement proof arriving after the payment itself.
       this.assignEndToEndId(app, record);
+      this.save(app, record);
       return record;
     }
     requireStatus('Cash-in', record, CashInStatus.AWAITING_PAYMENT, 'paid');
@@ -154,6 +166,7 @@ export class CashInBook {
     if (!withholdEndToEndId) this.assignEndToEndId(app, record);
     this.awaiting.delete(record);
     app.ledger.credit(record.amountCentavos);
+    this.save(app, record);
     this.notify(app, record, WebhookEventType.CASHIN_PAID);
     return record;
   }
@@ -169,7 +182,7 @@ export class CashInBook {
     this.refresh(record);
     requireStatus('Cash-in', record, CashInStatus.AWAITING_PAYMENT, 'cancelled');
     record.status = CashInStatus.CANCELLED;
-    this.awaiting.delete(record);
+    this.settle(record);
     return record;
   }
 
@@ -194,6 +207,7 @@ export class CashInBook {
     record.refundedAtMs = now;
     record.refund = request;
     app.cashIns.set(devolutionId, record);
+    this.save(app, record);
     this.notify(app, record, WebhookEventType.CASHIN_REFUNDED);
     return record;
   }
@@ -207,7 +221,18 @@ export class CashInBook {
   private markExpired(record: CashInRecord, atMs: number): void {
     record.status = CashInStatus.EXPIRED;
     record.expiredAtMs = atMs;
+    this.settle(record);
+  }
+
+  /** An unpaid cash-in reached a final state: no longer swept, and journalled. */
+  private settle(record: CashInRecord): void {
+    const app = this.awaiting.get(record);
     this.awaiting.delete(record);
+    if (app !== undefined) this.save(app, record);
+  }
+
+  private save(app: ApplicationState, record: CashInRecord): void {
+    this.deps.journal?.append({ t: 'cashIn', app: app.credentials.applicationToken, record });
   }
 
   private notify(app: ApplicationState, record: CashInRecord, eventType: WebhookEventType): void {

@@ -4,6 +4,7 @@ import type { CashOut, CashOutFailure, CreateCashOutRequest, Payee } from '../co
 import type { ApplicationState } from './application.js';
 import { uniqueCode } from './cash-ins.js';
 import type { SandboxClock } from './clock.js';
+import type { StateJournal } from './journal.js';
 import { cashOutInternalCode, cashOutTransactionId, endToEndId } from './ids.js';
 import { PARTNER_BANK } from './ledger.js';
 import { notFound, ProblemError, requireStatus } from './problem.js';
@@ -40,6 +41,7 @@ export interface CashOutBookDeps {
   defaultWebhookUrl: string | undefined;
   autoCompleteMs: number | undefined;
   schedule(ms: number, run: () => void): void;
+  journal?: StateJournal;
 }
 
 /**
@@ -76,16 +78,24 @@ export class CashOutBook {
       failedAtMs: null,
       refundedAtMs: null,
     };
-    app.cashOuts.set(record.transactionId, record);
-    app.cashOuts.set(record.internalCode, record);
+    this.install(app, record);
+    this.save(app, record);
+    return record;
+  }
+
+  /** Indexes a cash-out, new or restored from the journal, and schedules its auto-completion if it is processing. */
+  install(app: ApplicationState, record: CashOutRecord): void {
+    for (const id of [record.transactionId, record.internalCode, record.endToEndId, record.originalEndToEndId]) {
+      if (id !== null) app.cashOuts.set(id, record);
+    }
     app.cashOutsByReference.set(record.externalReference, record);
     const autoCompleteMs = this.deps.autoCompleteMs;
-    if (autoCompleteMs !== undefined) {
-      this.deps.schedule(autoCompleteMs, () => {
+    if (autoCompleteMs !== undefined && record.status === CashOutStatus.PROCESSING) {
+      const dueInMs = Math.max(0, record.requestedAtMs + autoCompleteMs - this.deps.clock.now());
+      this.deps.schedule(dueInMs, () => {
         if (record.status === CashOutStatus.PROCESSING) this.complete(app, record);
       });
     }
-    return record;
   }
 
   /** @throws {@link ProblemError} 404 when no cash-out of this application has that id, internal code or E2E id. */
@@ -102,6 +112,7 @@ export class CashOutBook {
     record.completedAtMs = now;
     record.endToEndId = endToEndId('E', PARTNER_BANK.ispb, now);
     app.cashOuts.set(record.endToEndId, record);
+    this.save(app, record);
     this.notify(app, record, WebhookEventType.CASHOUT_COMPLETED);
     return record;
   }
@@ -112,6 +123,7 @@ export class CashOutBook {
     record.failedAtMs = this.deps.clock.now();
     record.failure = failure;
     app.ledger.credit(record.amountCentavos);
+    this.save(app, record);
     this.notify(app, record, WebhookEventType.CASHOUT_FAILED);
     return record;
   }
@@ -120,6 +132,7 @@ export class CashOutBook {
     requireStatus('Cash-out', record, CashOutStatus.PROCESSING, 'cancelled');
     record.status = CashOutStatus.CANCELLED;
     app.ledger.credit(record.amountCentavos);
+    this.save(app, record);
     return record;
   }
 
@@ -135,8 +148,13 @@ export class CashOutBook {
     record.endToEndId = endToEndId('D', receiverIspb, now);
     app.cashOuts.set(record.endToEndId, record);
     app.ledger.credit(record.amountCentavos);
+    this.save(app, record);
     this.notify(app, record, WebhookEventType.CASHOUT_REFUNDED);
     return record;
+  }
+
+  private save(app: ApplicationState, record: CashOutRecord): void {
+    this.deps.journal?.append({ t: 'cashOut', app: app.credentials.applicationToken, record });
   }
 
   private notify(app: ApplicationState, record: CashOutRecord, eventType: WebhookEventType): void {

@@ -24,6 +24,11 @@ const EndpointFaultSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(60_000).default(0),
   /** Share of requests whose work is done and whose connection is then dropped without a response. */
   lostResponseRate: rate.default(0),
+  /**
+   * Share of lookups (`GET /cash-in/{id}`, `GET /cash-out/{id}`) answered 404 TRANSACTION_NOT_FOUND although the
+   * transaction exists, as a ConnectPSP that lost track of it would. Ignored on other endpoints.
+   */
+  notFoundRate: rate.default(0),
 });
 export type EndpointFault = z.infer<typeof EndpointFaultSchema>;
 
@@ -54,7 +59,11 @@ export interface RequestFaults {
   /** HTTP status to fail with before doing the work, or undefined. */
   errorStatus: number | undefined;
   loseResponse: boolean;
+  /** Answer 404 TRANSACTION_NOT_FOUND instead of the transaction. */
+  notFound: boolean;
 }
+
+const LOOKUPS: readonly Endpoint[] = ['GET /cash-in/{id}', 'GET /cash-out/{id}'];
 
 export interface WebhookFaults {
   drop: boolean;
@@ -64,7 +73,7 @@ export interface WebhookFaults {
   reorderMaxHoldMs: number;
 }
 
-const NO_REQUEST_FAULTS: RequestFaults = { latencyMs: 0, errorStatus: undefined, loseResponse: false };
+const NO_REQUEST_FAULTS: RequestFaults = { latencyMs: 0, errorStatus: undefined, loseResponse: false, notFound: false };
 
 /**
  * Decides which faults hit each request and webhook. All draws come from one seeded PRNG, and a rate of 0 draws
@@ -98,6 +107,7 @@ export class FaultInjector {
       latencyMs: fault.latencyMs,
       errorStatus: this.random.chance(fault.errorRate) ? fault.errorStatus : undefined,
       loseResponse: this.random.chance(fault.lostResponseRate),
+      notFound: LOOKUPS.includes(endpoint) && this.random.chance(fault.notFoundRate),
     };
   }
 

@@ -4,12 +4,13 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { z } from 'zod';
 import { ConnectPspHeader, PROBLEM_CONTENT_TYPE, ProblemCode } from '../connectpsp/schemas/index.js';
 import { verifyDigitalSignature } from '../connectpsp/signing.js';
+import type { SandboxLocals } from './app.js';
 import type { ApplicationState } from './application.js';
 import type { SandboxContext } from './context.js';
 import type { Endpoint } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import type { StoredResponse } from './idempotency.js';
-import { ProblemError, validationProblem } from './problem.js';
+import { notFound, ProblemError, validationProblem } from './problem.js';
 
 /** What a handler answers: a status and a JSON body. */
 export interface Outcome {
@@ -55,6 +56,13 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
  * connection is dropped without a byte, as when a response is lost on the network.
  */
 export function deliver(res: Response, response: StoredResponse): void {
+  const journal = (res.app.locals as SandboxLocals).journal;
+  // A change is answered only once it is on disk, so a sandbox killed right after has not lost what it answered.
+  if (journal === undefined) send(res, response);
+  else journal.afterWritten(() => send(res, response));
+}
+
+function send(res: Response, response: StoredResponse): void {
   if (locals(res).loseResponse === true) {
     res.socket?.destroy();
     return;
@@ -69,13 +77,17 @@ function problemResponse(problem: ProblemError): StoredResponse {
 
 /** Applies the configured latency, 5xx and lost-response faults of one endpoint. */
 export function injectFaults(ctx: SandboxContext, endpoint: Endpoint): RequestHandler {
-  return (_req, res, next) => {
+  return (req, res, next) => {
     const faults = ctx.faults.forRequest(endpoint);
     const proceed = (): void => {
       if (faults.errorStatus !== undefined) {
         const code = INJECTED_CODES[faults.errorStatus] ?? ProblemCode.INTERNAL_ERROR;
         const problem = new ProblemError(faults.errorStatus, code, 'Injected fault: the request was not processed.');
         deliver(res, problemResponse(problem));
+        return;
+      }
+      if (faults.notFound) {
+        deliver(res, problemResponse(notFound(String(req.params.id))));
         return;
       }
       locals(res).loseResponse = faults.loseResponse;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { StateJournal } from './journal.js';
 
 /** A response kept for replay: the exact status, content type and bytes first sent. */
 export interface StoredResponse {
@@ -7,7 +8,7 @@ export interface StoredResponse {
   body: string;
 }
 
-interface Entry {
+export interface IdempotencyEntry {
   fingerprint: string;
   response: StoredResponse;
   expiresAtMs: number;
@@ -18,10 +19,13 @@ interface Entry {
  * replays the stored response, with a different body it is rejected by the caller.
  */
 export class IdempotencyStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, IdempotencyEntry>();
   private lastSweepMs = 0;
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly journal?: StateJournal,
+  ) {}
 
   static scope(applicationToken: string, method: string, path: string, key: string): string {
     return `${applicationToken}\n${method}\n${path}\n${key}`;
@@ -32,7 +36,7 @@ export class IdempotencyStore {
     return createHash('sha256').update(canonicalJson(body)).digest('base64');
   }
 
-  get(scope: string, nowMs: number): Entry | undefined {
+  get(scope: string, nowMs: number): IdempotencyEntry | undefined {
     const entry = this.entries.get(scope);
     if (entry === undefined) return undefined;
     if (entry.expiresAtMs <= nowMs) {
@@ -43,12 +47,23 @@ export class IdempotencyStore {
   }
 
   put(scope: string, fingerprint: string, response: StoredResponse, nowMs: number): void {
-    this.entries.set(scope, { fingerprint, response, expiresAtMs: nowMs + this.ttlMs });
+    const entry = { fingerprint, response, expiresAtMs: nowMs + this.ttlMs };
+    this.entries.set(scope, entry);
+    this.journal?.append({ t: 'idempotency', scope, entry });
     // Sweeping at most once a minute keeps memory bounded without a per-request scan.
     if (nowMs - this.lastSweepMs > 60_000) {
       this.lastSweepMs = nowMs;
       for (const [key, entry] of this.entries) if (entry.expiresAtMs <= nowMs) this.entries.delete(key);
     }
+  }
+
+  restore(scope: string, entry: IdempotencyEntry): void {
+    this.entries.set(scope, entry);
+  }
+
+  /** Keys still remembered at `nowMs`, for the journal's compaction. */
+  *live(nowMs: number): Iterable<[string, IdempotencyEntry]> {
+    for (const item of this.entries) if (item[1].expiresAtMs > nowMs) yield item;
   }
 }
 

@@ -15,14 +15,26 @@ export class Ledger {
   constructor(
     private transactional: number,
     private proprietary: number,
+    /** Told the balances after every change (the journal keeps them). */
+    private readonly changed: (transactional: number, proprietary: number) => void = () => {},
   ) {}
 
   get transactionalCentavos(): number {
     return this.transactional;
   }
 
+  get proprietaryCentavos(): number {
+    return this.proprietary;
+  }
+
+  restore(transactional: number, proprietary: number): void {
+    this.transactional = transactional;
+    this.proprietary = proprietary;
+  }
+
   credit(centavos: number): void {
     this.transactional += centavos;
+    this.changed(this.transactional, this.proprietary);
   }
 
   /** @throws {@link ProblemError} 422 INSUFFICIENT_FUNDS, leaving the balance untouched. */
@@ -35,6 +47,7 @@ export class Ledger {
       );
     }
     this.transactional -= centavos;
+    this.changed(this.transactional, this.proprietary);
   }
 
   /** Tops up from, or sweeps to, the proprietary account until the transactional balance equals the target. */
@@ -49,6 +62,7 @@ export class Ledger {
     }
     this.transactional += topUp;
     this.proprietary -= topUp;
+    this.changed(this.transactional, this.proprietary);
   }
 
   view(nowMs: number): BalanceResponse {

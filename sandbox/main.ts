@@ -3,6 +3,16 @@ import { createSandbox } from './app.js';
 
 /** `npm run sandbox`: the simulator on SANDBOX_HOST:SANDBOX_PORT with the CONNECTPSP_* credentials. */
 const config = loadConfig();
+// Until it listens there is nothing to write out: a signal during start-up exits at once.
+// Ctrl-C reaches it twice under npm start (the terminal's SIGINT, then the launcher's SIGTERM): it stops once.
+let stop = (): void => process.exit(0);
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (!stopping) stop();
+    stopping = true;
+  });
+}
 const sandbox = await createSandbox({
   host: config.SANDBOX_HOST,
   port: config.SANDBOX_PORT,
@@ -15,12 +25,9 @@ const sandbox = await createSandbox({
     },
   ],
   autoPayMs: config.SANDBOX_AUTO_PAY_MS,
+  stateDir: config.SANDBOX_STATE_DIR,
 });
 const autoPay = config.SANDBOX_AUTO_PAY_MS === undefined ? 'off' : `${config.SANDBOX_AUTO_PAY_MS} ms`;
-console.log(`ConnectPSP sandbox listening on ${sandbox.url} (auto-pay ${autoPay})`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void sandbox.close().then(() => process.exit(0));
-  });
-}
+const state = config.SANDBOX_STATE_DIR === undefined ? 'in memory' : `kept in ${config.SANDBOX_STATE_DIR}`;
+console.log(`ConnectPSP sandbox listening on ${sandbox.url} (auto-pay ${autoPay}, state ${state})`);
+stop = () => void sandbox.close().then(() => process.exit(0));

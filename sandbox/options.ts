@@ -35,14 +35,17 @@ export interface SandboxOptions {
   idempotencyTtlSeconds?: number;
   /** Seed of the fault PRNG until `PUT /_sandbox/faults` sets another. @default 1 */
   faultSeed?: number;
-  /** HS256 key of the JWTs. @default 32 random bytes per instance */
+  /** HS256 key of the JWTs. @default 32 random bytes per instance, or kept in `stateDir` */
   jwtSecret?: Uint8Array;
+  /**
+   * Keeps the state (transactions, balances, idempotency keys, pending webhook deliveries, clock, JWT key) in this
+   * directory, restored at start: `npm start` sets it under DATA_DIR. @default none: in memory only
+   */
+  stateDir?: string;
 }
 
-export type ResolvedSandboxOptions = Required<
-  Omit<SandboxOptions, 'autoPayMs' | 'autoCompleteCashOutMs' | 'defaultWebhookUrl'>
-> &
-  Pick<SandboxOptions, 'autoPayMs' | 'autoCompleteCashOutMs' | 'defaultWebhookUrl'>;
+type Unset = 'autoPayMs' | 'autoCompleteCashOutMs' | 'defaultWebhookUrl' | 'stateDir';
+export type ResolvedSandboxOptions = Required<Omit<SandboxOptions, Unset>> & Pick<SandboxOptions, Unset>;
 
 export function resolveSandboxOptions(options: SandboxOptions, randomSecret: () => Uint8Array): ResolvedSandboxOptions {
   return {
@@ -58,5 +61,6 @@ export function resolveSandboxOptions(options: SandboxOptions, randomSecret: () 
     idempotencyTtlSeconds: options.idempotencyTtlSeconds ?? 86_400,
     faultSeed: options.faultSeed ?? 1,
     jwtSecret: options.jwtSecret ?? randomSecret(),
+    stateDir: options.stateDir,
   };
 }

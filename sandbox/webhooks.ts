@@ -3,6 +3,7 @@ import { ConnectPspHeader } from '../connectpsp/schemas/index.js';
 import type { WebhookEventType } from '../connectpsp/schemas/index.js';
 import { webhookSignature } from '../connectpsp/signing.js';
 import type { FaultInjector } from './faults.js';
+import type { StateJournal } from './journal.js';
 import type { SandboxClock } from './clock.js';
 import { utcTimestamp } from './timestamps.js';
 
@@ -39,7 +40,7 @@ export interface WebhookDispatcherOptions {
 
 const LOG_LIMIT = 10_000;
 
-interface Delivery {
+export interface Delivery {
   deliveryId: string;
   url: string;
   body: string;
@@ -47,6 +48,13 @@ interface Delivery {
   eventType: WebhookEventType;
   transactionId: string;
   fault?: DeliveryLogEntry['fault'];
+}
+
+/** A delivery not yet done, as the journal keeps it: its next attempt and when that is due (wall time). */
+export interface PendingDelivery {
+  delivery: Delivery;
+  attempt: number;
+  dueAtMs: number;
 }
 
 /**
@@ -65,6 +73,7 @@ export class WebhookDispatcher {
     private readonly options: WebhookDispatcherOptions,
     private readonly clock: SandboxClock,
     private readonly faults: FaultInjector,
+    private readonly journal?: StateJournal,
   ) {}
 
   dispatch(url: string, cryptoToken: string, eventType: WebhookEventType, data: { transactionId: string }): void {
@@ -85,18 +94,28 @@ export class WebhookDispatcher {
     const deliveries: Delivery[] = [{ ...base, deliveryId: randomUUID() }];
     if (faults.duplicate) deliveries.push({ ...base, deliveryId: randomUUID(), fault: 'duplicate' });
     const start = (): void => {
-      for (const delivery of deliveries) {
-        if (faults.delayMs > 0) delivery.fault ??= 'delay';
-        this.later(faults.delayMs, () => void this.attempt(delivery, 1));
-      }
+      for (const delivery of deliveries) this.later(faults.delayMs, () => void this.attempt(delivery, 1));
     };
+    const dueAtMs = Date.now() + faults.delayMs;
+    for (const delivery of deliveries) {
+      if (faults.delayMs > 0) delivery.fault ??= 'delay';
+      if (faults.reorder) delivery.fault = 'reorder';
+      // Journalled at once: a delivery held back or delayed by a fault is still owed after a restart.
+      this.journal?.append({ t: 'webhook', pending: { delivery, attempt: 1, dueAtMs } });
+    }
     if (faults.reorder) {
-      for (const delivery of deliveries) delivery.fault = 'reorder';
       this.hold(url, start, faults.reorderMaxHoldMs);
       return;
     }
     start();
     this.releaseHeld(url);
+  }
+
+  /** Takes up deliveries a previous run of the sandbox still owed; an overdue one is attempted at once. */
+  resume(pending: Iterable<PendingDelivery>): void {
+    for (const { delivery, attempt, dueAtMs } of pending) {
+      this.later(Math.max(0, dueAtMs - Date.now()), () => void this.attempt(delivery, attempt));
+    }
   }
 
   entries(): readonly DeliveryLogEntry[] {
@@ -140,6 +159,10 @@ export class WebhookDispatcher {
   }
 
   private async attempt(delivery: Delivery, attempt: number): Promise<void> {
+    // The event tells of a change: it leaves only once the change is on disk, so no restart can take it back.
+    const journal = this.journal;
+    if (journal !== undefined) await new Promise<void>((resolve) => journal.afterWritten(resolve));
+    if (this.inFlight.signal.aborted) return;
     const eventId = randomUUID();
     const startedMs = Date.now();
     let outcome: DeliveryOutcome;
@@ -171,7 +194,13 @@ export class WebhookDispatcher {
     const retry = outcome !== 'DELIVERED' && attempt < this.options.attempts;
     const nextAttemptInMs = retry ? this.options.backoffBaseMs * 2 ** (attempt - 1) : null;
     this.record(delivery, attempt, eventId, outcome, Date.now() - startedMs, startedMs, status, error, nextAttemptInMs);
-    if (nextAttemptInMs !== null) this.later(nextAttemptInMs, () => void this.attempt(delivery, attempt + 1));
+    if (nextAttemptInMs === null) {
+      this.journal?.append({ t: 'webhookDone', deliveryId: delivery.deliveryId });
+      return;
+    }
+    const dueAtMs = Date.now() + nextAttemptInMs;
+    this.journal?.append({ t: 'webhook', pending: { delivery, attempt: attempt + 1, dueAtMs } });
+    this.later(nextAttemptInMs, () => void this.attempt(delivery, attempt + 1));
   }
 
   private record(

@@ -4,8 +4,9 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * The processes of the embedded stack: started with tsx, their output prefixed with their name,
- * stopped together with SIGTERM (then SIGKILL after a grace period) so nothing is left behind.
+ * The processes of the embedded stack: started with tsx, their output prefixed with their name, stopped with
+ * SIGTERM in the order asked (SIGKILL only as a last resort after a grace period) so nothing is left behind.
+ * Once stopping, the group starts nothing more.
  */
 export class ChildProcessGroup {
   private readonly children = new Map<string, ChildProcess>();
@@ -34,6 +35,7 @@ export class ChildProcessGroup {
     env: Record<string, string> = {},
     user?: { uid: number; gid: number },
   ): ChildProcess {
+    if (this.stopping) throw new Error(`not starting ${name}: stopping`);
     const child = spawn(command, args, {
       cwd: this.cwd,
       env: { ...process.env, ...env },
@@ -55,6 +57,7 @@ export class ChildProcessGroup {
   async waitForHttp(name: string, url: string, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (this.stopping) throw new Error(`stopped while waiting for ${name}`);
       if (!this.children.has(name)) throw new Error(`${name} exited before it was ready`);
       try {
         const res = await fetch(url);
@@ -68,13 +71,18 @@ export class ChildProcessGroup {
     throw new Error(`${name} was not ready at ${url} after ${timeoutMs} ms`);
   }
 
-  async stopAll(graceMs = 10_000): Promise<void> {
+  /** SIGTERM to the named children (all when omitted), resolved once they have exited. */
+  async stop(names: string[] = [...this.children.keys()], graceMs = 4000): Promise<void> {
     this.stopping = true;
-    const exits = [...this.children.values()].map(
-      (child) =>
+    const exits = names.map(
+      (name) =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          const child = this.children.get(name);
+          if (child === undefined || child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => {
+            console.error(`${name} did not stop within ${graceMs} ms of SIGTERM: SIGKILL`);
+            child.kill('SIGKILL');
+          }, graceMs);
           child.once('exit', () => {
             clearTimeout(timer);
             resolve();

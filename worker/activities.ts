@@ -1,4 +1,6 @@
+import type { Client } from '@temporalio/client';
 import { createActivities } from '../activities/index.js';
+import { createReconcileActivities } from '../activities/reconcile.js';
 import { createCallbackActivities } from '../activities/callbacks.js';
 import type { Config } from '../config/env.js';
 import { ConnectPspClient } from '../connectpsp/client.js';
@@ -10,6 +12,8 @@ export interface WorkerActivityOptions {
   logger?: Logger;
   /** When tracing is on, every ConnectPSP exchange becomes a client span of the calling activity. */
   tracing?: Tracing;
+  /** The Temporal client the reconciliation lists, queries and signals lifecycles with; none, no reconciliation. */
+  temporal?: Client;
 }
 
 /** The worker's activities, wired to ConnectPSP and to the callback signer from configuration. */
@@ -35,6 +39,13 @@ export function createWorkerActivities(config: Config, options: WorkerActivityOp
         allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
       },
     }),
+    ...(options.temporal
+      ? createReconcileActivities({
+          temporal: options.temporal,
+          connectPsp: client,
+          namespace: config.TEMPORAL_NAMESPACE,
+        })
+      : {}),
   };
   return { client, activities };
 }

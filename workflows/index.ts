@@ -5,3 +5,4 @@ export { rebalance } from './rebalance/workflow.js';
 export { deliverCallback } from './callbacks/deliver-callback.js';
 export { unmatchedEvent } from './unmatched-event.js';
 export { readBalance } from './wallet/read-balance.js';
+export { reconcile } from './reconcile/workflow.js';

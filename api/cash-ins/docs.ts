@@ -28,6 +28,8 @@ const exampleCashIn = {
     { status: 'AWAITING_PAYMENT', at: '2025-01-01T12:00:00.300Z', reason: 'ConnectPSP accepted the charge' },
   ],
   metadata: { orderId: '1001' },
+  attention: null,
+  stale: false,
 };
 const location = { Location: { description: 'the cash-in’s URL', schema: { type: 'string' } } };
 

@@ -1,9 +1,11 @@
 import type { CashInView } from '../../workflows/cash-in/types.js';
+import { presentAttention } from '../lifecycles/attention-presenter.js';
+import type { Known } from '../lifecycles/lifecycle-workflows.js';
 import type { CashInResponse } from '../schemas/cash-in-response.js';
 import { formatAmount } from '../schemas/money.js';
 
 /** The cash-in as services see it: amounts as decimal strings, internal bookkeeping left out. */
-export function presentCashIn(view: CashInView): CashInResponse {
+export function presentCashIn(view: Known<CashInView>): CashInResponse {
   return {
     externalReference: view.externalReference,
     status: view.status,
@@ -29,5 +31,6 @@ export function presentCashIn(view: CashInView): CashInResponse {
     })),
     timeline: view.timeline,
     metadata: view.metadata ?? {},
+    ...presentAttention(view),
   };
 }

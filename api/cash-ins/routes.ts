@@ -40,7 +40,7 @@ export function cashInRoutes(service: CashInService, temporal: Client, config: C
 
   router.get('/', async (req, res) => {
     const query = parseOrThrow(listQuerySchema, req.query, 'query');
-    res.json(await listPayments(temporal, config.TEMPORAL_NAMESPACE, { kind: 'CASH_IN', ...query }));
+    res.json(await listPayments(temporal, config, { kind: 'CASH_IN', ...query }));
   });
 
   router.get('/:externalReference', async (req, res) => {

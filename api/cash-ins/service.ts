@@ -12,12 +12,13 @@ import {
   settleCashInUpdate,
 } from '../../workflows/cash-in/messages.js';
 import type { CashInInput, CashInPspEvent, CashInView, RefundRequest } from '../../workflows/cash-in/types.js';
-import { conflict, type Problem } from '../problem.js';
-import { LifecycleWorkflows, type DeliveryOutcome } from '../lifecycles/lifecycle-workflows.js';
+import { conflict, unavailable, type Problem } from '../problem.js';
+import type { LastKnown } from '../lifecycles/last-known.js';
+import { LifecycleWorkflows, type DeliveryOutcome, type Known } from '../lifecycles/lifecycle-workflows.js';
 import { requestFingerprint } from '../request-fingerprint.js';
 import type { CreateCashInBody } from '../schemas/cash-in.js';
 
-export type CreateOutcome = { created: boolean; view: CashInView };
+export type CreateOutcome = { created: boolean; view: Known<CashInView> };
 
 /**
  * Everything the API asks Temporal about cash-ins. One workflow per `externalReference`; a lifecycle whose
@@ -54,7 +55,9 @@ export class CashInService {
           resumeFrom: view,
         }),
         isNews,
+        staleView,
       },
+      { createWaitMs: config.CREATE_WAIT_SECONDS * 1000, readWaitMs: config.READ_WAIT_MS },
     );
   }
 
@@ -76,7 +79,7 @@ export class CashInService {
     return this.lifecycles.create(input);
   }
 
-  get(externalReference: string): Promise<CashInView> {
+  get(externalReference: string): Promise<Known<CashInView>> {
     return this.lifecycles.get(externalReference);
   }
 
@@ -89,6 +92,8 @@ export class CashInService {
     const workflowId = cashInWorkflowId(externalReference);
     const handle = this.temporal.workflow.getHandle(workflowId);
     const current = await this.get(externalReference);
+    // A stale view lacks the payments: never decide a refund (or reopen a lifecycle) on it.
+    if (current.stale) throw unavailable('The cash-in’s workflow did not answer in time; retry shortly');
     if (current.status !== 'SETTLED' && current.status !== 'PAID') throw invalidState(current.status);
     if (await this.lifecycles.isRunning(externalReference)) {
       return this.runningUpdate(externalReference, () => handle.executeUpdate(refundCashInUpdate, { args: [request] }));
@@ -134,4 +139,22 @@ function invalidState(status: string): Problem {
 function isNews(view: CashInView, event: CashInPspEvent): boolean {
   if (event.eventType === 'CASHIN_PAID') return !view.payments.some((p) => p.endToEndId === event.endToEndId);
   return view.payments.some((p) => p.disposition !== 'REFUNDED' && p.endToEndId === event.originalEndToEndId);
+}
+
+/** The charge as its run's start input and search attributes tell it (no timeline: only the workflow has it). */
+function staleView({ input, status, startedAt }: LastKnown<CashInInput>): CashInView {
+  const base: CashInView = input.resumeFrom ?? {
+    externalReference: input.externalReference,
+    status: 'CREATING',
+    amountCentavos: input.amountCentavos,
+    settlementMode: input.settlement.mode,
+    createdAt: startedAt,
+    payments: [],
+    timeline: [],
+    requestFingerprint: input.requestFingerprint,
+    creationRequestId: input.creationRequestId,
+    callbackUrl: input.callbackUrl,
+    metadata: input.metadata,
+  };
+  return { ...base, status: (status as CashInView['status'] | undefined) ?? base.status, attention: undefined };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../../config/env.js';
 import type { RouteDoc } from '../openapi/route-doc.js';
-import { paymentListResponseSchema } from '../schemas/cash-in-response.js';
+import { attentionFields, paymentListResponseSchema } from '../schemas/cash-in-response.js';
 import { CASH_OUT_STATUSES, cashOutListQuerySchema, createCashOutBodySchema } from '../schemas/cash-out.js';
 import { externalReferenceSchema } from '../schemas/fields.js';
 
@@ -29,6 +29,7 @@ export const cashOutResponseSchema = z.object({
     .nullable(),
   failure: z.object({ code: z.string(), message: z.string() }).nullable(),
   timeline: z.array(z.object({ status: z.enum(CASH_OUT_STATUSES), at: instant, reason: z.string() })),
+  ...attentionFields,
 });
 
 /** The v1 cash-out routes (`routes.ts`), documented from the schemas that validate them. */

@@ -37,7 +37,7 @@ export function cashOutRoutes(service: CashOutService, temporal: Client, config:
 
   router.get('/', async (req, res) => {
     const query = parseOrThrow(cashOutListQuerySchema, req.query, 'query');
-    res.json(await listPayments(temporal, config.TEMPORAL_NAMESPACE, { kind: 'CASH_OUT', ...query }));
+    res.json(await listPayments(temporal, config, { kind: 'CASH_OUT', ...query }));
   });
 
   router.get('/:externalReference', async (req, res) => {

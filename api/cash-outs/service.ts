@@ -9,11 +9,12 @@ import {
 } from '../../workflows/cash-out/messages.js';
 import type { CashOutInput, CashOutPspEvent, CashOutView } from '../../workflows/cash-out/types.js';
 import { cashOut } from '../../workflows/cash-out/workflow.js';
-import { LifecycleWorkflows, type DeliveryOutcome } from '../lifecycles/lifecycle-workflows.js';
+import type { LastKnown } from '../lifecycles/last-known.js';
+import { LifecycleWorkflows, type DeliveryOutcome, type Known } from '../lifecycles/lifecycle-workflows.js';
 import { requestFingerprint } from '../request-fingerprint.js';
 import type { CreateCashOutBody } from '../schemas/cash-out.js';
 
-export type CreateCashOutOutcome = { created: boolean; view: CashOutView };
+export type CreateCashOutOutcome = { created: boolean; view: Known<CashOutView> };
 export type { DeliveryOutcome };
 
 /**
@@ -50,7 +51,9 @@ export class CashOutService {
         }),
         // Only a return of a payout that completed is news after the run closed; anything else it already knows.
         isNews: (view, event) => view.status === 'COMPLETED' && event.status === 'REFUNDED',
+        staleView,
       },
+      { createWaitMs: config.CREATE_WAIT_SECONDS * 1000, readWaitMs: config.READ_WAIT_MS },
     );
   }
 
@@ -68,7 +71,7 @@ export class CashOutService {
     });
   }
 
-  get(externalReference: string): Promise<CashOutView> {
+  get(externalReference: string): Promise<Known<CashOutView>> {
     return this.lifecycles.get(externalReference);
   }
 
@@ -76,4 +79,23 @@ export class CashOutService {
   deliverEvent(externalReference: string, event: CashOutPspEvent): Promise<DeliveryOutcome> {
     return this.lifecycles.deliverEvent(externalReference, event);
   }
+}
+
+/** The payout as its run's start input and search attributes tell it (no timeline: only the workflow has it). */
+function staleView({ input, status, startedAt }: LastKnown<CashOutInput>): CashOutView {
+  const base: CashOutView = input.resumeFrom ?? {
+    externalReference: input.externalReference,
+    status: 'CREATING',
+    amountCentavos: input.amountCentavos,
+    destination:
+      input.payee?.destination.type === 'PIX'
+        ? { type: 'PIX', pixKeyType: input.payee.destination.pixKeyType }
+        : { type: 'BANK_ACCOUNT' },
+    createdAt: startedAt,
+    timeline: [],
+    requestFingerprint: input.requestFingerprint,
+    creationRequestId: input.creationRequestId,
+    callbackUrl: input.callbackUrl,
+  };
+  return { ...base, status: (status as CashOutView['status'] | undefined) ?? base.status, attention: undefined };
 }

@@ -4,11 +4,15 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { formatBrl } from '../../connectpsp/money.js';
-import { paymentSearchAttributes, type PaymentKindValue } from '../../workflows/search-attributes.js';
-import { conflict, notFound } from '../problem.js';
+import { PaymentAttention, paymentSearchAttributes, type PaymentKindValue } from '../../workflows/search-attributes.js';
+import { conflict, notFound, Problem, unavailable } from '../problem.js';
+import { withinBudget } from './budget.js';
+import { lastKnown, type LastKnown } from './last-known.js';
 
 /** What the API needs of every lifecycle's view. */
 export interface LifecycleView {
@@ -19,11 +23,26 @@ export interface LifecycleView {
   creationRequestId: string;
 }
 
+/**
+ * A view as the API answers it. `stale` is set when no worker answered in time: the view was rebuilt from what
+ * Temporal holds (start input and search attributes), so it may lag behind; `attentionCode` comes with it.
+ */
+export type Known<V> = V & { stale?: { attentionCode: string | undefined } };
+
+/** How long the API waits on Temporal: for a create to get past its first step, and for a view. */
+export interface Budgets {
+  createWaitMs: number;
+  readWaitMs: number;
+}
+
 /** What the API needs of every lifecycle's input. */
 export type LifecycleInput = Pick<
   LifecycleView,
   'externalReference' | 'amountCentavos' | 'requestFingerprint' | 'creationRequestId'
 >;
+
+/** How soon a service should ask again after a create that was not answered within its budget. */
+const CREATE_RETRY_AFTER_SECONDS = 2;
 
 export type DeliveryOutcome = 'signalled' | 'reopened' | 'known' | 'unknown';
 
@@ -41,6 +60,8 @@ export interface LifecycleSpec<V extends LifecycleView, E, I extends LifecycleIn
   resumeInput: (view: V) => I;
   /** Whether a closed lifecycle has not seen this event yet, so that it must be reopened for it. */
   isNews: (view: V, event: E) => boolean;
+  /** The view rebuilt without a worker from the run's start input and search attributes. */
+  staleView: (known: LastKnown<I>) => V;
 }
 
 /**
@@ -53,10 +74,16 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     private readonly temporal: Client,
     private readonly taskQueue: string,
     private readonly spec: LifecycleSpec<V, E, I>,
+    private readonly budgets: Budgets,
   ) {}
 
-  /** Starts the lifecycle (or attaches to it) and answers once its creation step is done. */
-  async create(input: I): Promise<{ created: boolean; view: V }> {
+  /**
+   * Starts the lifecycle (or attaches to it) and answers once its creation step is done. When that takes longer
+   * than the create budget (our own fault parked it, or no worker answers), the last known view if the lifecycle
+   * got past its creation step, else 503 with `Retry-After`: the same request again attaches to the same
+   * lifecycle.
+   */
+  async create(input: I): Promise<{ created: boolean; view: Known<V> }> {
     const workflowId = this.spec.workflowId(input.externalReference);
     const start = new WithStartWorkflowOperation(this.spec.workflow, {
       workflowId,
@@ -73,14 +100,15 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
       ),
       staticSummary: this.summary(input.externalReference, input.amountCentavos),
     });
-    let current: V;
+    let current: Known<V>;
     try {
-      current = await this.temporal.workflow.executeUpdateWithStart(this.spec.createUpdate, {
-        startWorkflowOperation: start,
-      });
+      const answered = await withinBudget(this.temporal, this.budgets.createWaitMs, () =>
+        this.temporal.workflow.executeUpdateWithStart(this.spec.createUpdate, { startWorkflowOperation: start }),
+      );
+      current = answered?.value ?? (await this.pendingCreate(input.externalReference));
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      current = await this.closedView(workflowId);
+      current = await this.lastView(this.temporal.workflow.getHandle(workflowId));
     }
     if (current.requestFingerprint !== input.requestFingerprint) {
       throw conflict(
@@ -92,19 +120,70 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     return { created: current.creationRequestId === input.creationRequestId, view: current };
   }
 
-  /** The current view: asked of the running workflow, or the closed run's result. */
-  async get(externalReference: string): Promise<V> {
+  /** The create ran out of time: the lifecycle's state if it got past creating, else 503 to ask again. */
+  private async pendingCreate(externalReference: string): Promise<Known<V>> {
+    const handle = this.temporal.workflow.getHandle(this.spec.workflowId(externalReference));
+    const described = await withinBudget(this.temporal, this.budgets.readWaitMs, () => handle.describe()).catch(
+      (err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      },
+    );
+    if (described) {
+      const stale = await this.staleView(described.value);
+      if (stale && stale.status !== 'CREATING') return stale;
+    }
+    throw new Problem(
+      503,
+      'TEMPORARILY_UNAVAILABLE',
+      'Not answered yet',
+      `The ${this.spec.noun} ${externalReference} is not created yet; send the same request again to get it`,
+      { externalReference, attention: described ? await this.attentionOf(described.value) : null },
+      { 'Retry-After': String(CREATE_RETRY_AFTER_SECONDS) },
+    );
+  }
+
+  /**
+   * The last known view, whatever the run's state: the completed run's result, else the workflow's own answer
+   * to a query, else (no worker answered in time) the view rebuilt from what Temporal holds, marked stale.
+   */
+  async get(externalReference: string): Promise<Known<V>> {
     const handle = this.temporal.workflow.getHandle(this.spec.workflowId(externalReference));
     try {
-      const description = await handle.describe();
-      if (description.status.name === 'RUNNING') return await handle.query(this.spec.viewQuery);
-      return await handle.result();
+      return await this.lastView(handle);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         throw notFound(`No ${this.spec.noun} with externalReference ${externalReference}`);
       }
       throw err;
     }
+  }
+
+  private async lastView(handle: WorkflowHandle, description?: WorkflowExecutionDescription): Promise<Known<V>> {
+    const { readWaitMs } = this.budgets;
+    const described = description ?? (await withinBudget(this.temporal, readWaitMs, () => handle.describe()))?.value;
+    if (!described) throw unavailable(`Temporal did not answer within ${readWaitMs} ms; retry shortly`);
+    const answered = await withinBudget(this.temporal, readWaitMs, () =>
+      described.status.name === 'COMPLETED' ? (handle.result() as Promise<V>) : handle.query(this.spec.viewQuery),
+    );
+    if (answered) return answered.value;
+    const stale = await this.staleView(described);
+    if (!stale) throw unavailable(`Temporal did not answer within ${readWaitMs} ms; retry shortly`);
+    return stale;
+  }
+
+  /** The view rebuilt from the run's start input and search attributes; `undefined` if Temporal did not answer. */
+  private async staleView(description: WorkflowExecutionDescription): Promise<Known<V> | undefined> {
+    const known = await withinBudget(this.temporal, this.budgets.readWaitMs, () =>
+      lastKnown<I>(this.temporal, description),
+    );
+    if (!known) return undefined;
+    return { ...this.spec.staleView(known.value), stale: { attentionCode: known.value.attentionCode } };
+  }
+
+  private attentionOf(description: WorkflowExecutionDescription): { code: string } | null {
+    const code = description.typedSearchAttributes.get(PaymentAttention);
+    return code ? { code } : null;
   }
 
   async isRunning(externalReference: string): Promise<boolean> {
@@ -125,9 +204,10 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     }
     let view: V;
     try {
-      view = await this.closedView(workflowId);
+      view = await this.temporal.workflow.getHandle<(input: I) => Promise<V>>(workflowId).result();
     } catch (err) {
-      // Never existed, or ended without a view (terminated by an operator): kept for operators as unmatched.
+      // Never existed, or ended without a result (terminated by an operator): kept for operators as unmatched,
+      // never reopened from a view that may be stale.
       if (err instanceof WorkflowNotFoundError || err instanceof WorkflowFailedError) return 'unknown';
       throw err;
     }
@@ -165,9 +245,5 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
   private summary(externalReference: string, amountCentavos: number): string {
     const label = this.spec.noun.charAt(0).toUpperCase() + this.spec.noun.slice(1);
     return `${label} R$ ${formatBrl(amountCentavos)} · ref ${externalReference}`;
-  }
-
-  private closedView(workflowId: string): Promise<V> {
-    return this.temporal.workflow.getHandle<(input: I) => Promise<V>>(workflowId).result();
   }
 }

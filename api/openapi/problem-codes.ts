@@ -38,6 +38,11 @@ export const PROBLEM_CODES = {
   },
   NOT_FOUND: { status: 404, title: 'Not found', description: 'No payment with this `externalReference`.' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Not found', description: 'No such route.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: 'Method not allowed',
+    description: 'The path exists but not with this method; `Allow` lists the methods it takes.',
+  },
   EXTERNAL_REFERENCE_CONFLICT: {
     status: 409,
     title: 'Conflict',
@@ -86,7 +91,9 @@ export const PROBLEM_CODES = {
   TEMPORARILY_UNAVAILABLE: {
     status: 503,
     title: 'Service unavailable',
-    description: 'Temporal is unreachable; retry after `Retry-After` seconds. Nothing was changed.',
+    description:
+      'Temporal or its workers did not answer in time; retry after `Retry-After` seconds. A create may have ' +
+      'started the payment: the same request again attaches to it and answers its state.',
   },
 } as const satisfies Record<string, ProblemCode>;
 

@@ -11,6 +11,27 @@ const decimal = z
   .meta({ description: 'BRL amount, two decimals', example: '25.90' });
 const instant = z.iso.datetime({ offset: true });
 
+/** Shared by every lifecycle's view: why it is parked on our side, and whether the view may lag behind. */
+export const attentionFields = {
+  attention: z
+    .object({
+      code: z.string().meta({ description: 'our own fault it waits out, e.g. `INVALID_APPLICATION_TOKEN`' }),
+      since: instant.nullable(),
+      detail: z.string().nullable(),
+    })
+    .nullable()
+    .meta({
+      description:
+        'Set while the payment is held up by a fault on our side (credentials, ConnectPSP contract); it carries ' +
+        'on by itself once the fault is fixed. Not a refusal: the payment keeps its status.',
+    }),
+  stale: z.boolean().meta({
+    description:
+      'true when no worker answered in time and the view was rebuilt from what Temporal holds (status, amount, ' +
+      'attention code, the create request): it may lag behind, and its timeline is empty.',
+  }),
+};
+
 export const cashInResponseSchema = z.object({
   externalReference: z.string(),
   status: z.enum(CASH_IN_STATUSES),
@@ -46,6 +67,7 @@ export const cashInResponseSchema = z.object({
   ),
   timeline: z.array(z.object({ status: z.enum(CASH_IN_STATUSES), at: instant, reason: z.string() })),
   metadata: z.record(z.string(), z.string()),
+  ...attentionFields,
 });
 export type CashInResponse = z.infer<typeof cashInResponseSchema>;
 

@@ -6,10 +6,13 @@ import {
   httpUrlSchema,
   metadataSchema,
   pageLimitSchema,
+  pageCursorSchema,
   personNameSchema,
 } from './fields.js';
 
-export const REFUND_REASONS = ['FRAUD', 'DUPLICATED_PAYMENT', 'CUSTOMER_REQUEST', 'MERCHANT_ERROR'] as const;
+import { MAX_REFUND_DESCRIPTION, REFUND_REASONS } from '../../workflows/cash-in/types.js';
+
+export { REFUND_REASONS };
 export const CASH_IN_STATUSES = [
   'CREATING',
   'AWAITING_PAYMENT',
@@ -58,11 +61,14 @@ export type CreateCashInBody = z.infer<ReturnType<typeof createCashInBodySchema>
 
 export const refundBodySchema = z.strictObject({
   reason: z.enum(REFUND_REASONS, { error: `must be one of ${REFUND_REASONS.join(', ')}` }),
-  description: z.string().max(500, 'must be at most 500 characters').optional(),
+  description: z
+    .string()
+    .max(MAX_REFUND_DESCRIPTION, `must be at most ${MAX_REFUND_DESCRIPTION} characters`)
+    .optional(),
 });
 
 export const listQuerySchema = z.strictObject({
   status: z.enum(CASH_IN_STATUSES).optional(),
   limit: pageLimitSchema,
-  cursor: z.string().max(4096).optional(),
+  cursor: pageCursorSchema.optional(),
 });

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { normalisePixKey, PIX_KEY_TYPES, pixKeyProblem } from '../validation/pix-keys.js';
-import { documentSchema, externalReferenceSchema, httpUrlSchema, pageLimitSchema, personNameSchema } from './fields.js';
+import {
+  documentSchema,
+  externalReferenceSchema,
+  httpUrlSchema,
+  pageCursorSchema,
+  pageLimitSchema,
+  personNameSchema,
+} from './fields.js';
 import { amountSchema } from './money.js';
 
 export const CASH_OUT_STATUSES = ['CREATING', 'PROCESSING', 'COMPLETED', 'FAILED', 'REFUNDED'] as const;
@@ -63,5 +70,5 @@ export type CreateCashOutBody = z.infer<ReturnType<typeof createCashOutBodySchem
 export const cashOutListQuerySchema = z.strictObject({
   status: z.enum(CASH_OUT_STATUSES).optional(),
   limit: pageLimitSchema,
-  cursor: z.string().max(4096).optional(),
+  cursor: pageCursorSchema.optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidDocument, stripDocumentPunctuation } from '../validation/documents.js';
+import { CURSOR_PATTERN } from '../visibility/page-cursor.js';
 
 /** The service's own id of a payment: 1–64 of `A–Z a–z 0–9 . _ : -`. */
 export const externalReferenceSchema = z
@@ -17,6 +18,8 @@ export const personNameSchema = z
 export const documentSchema = z
   .string({ error: 'is required' })
   .max(18, 'must be a CPF or CNPJ')
+  .regex(/^[0-9A-Za-z./-]{11,18}$/, 'must be a CPF (11 digits) or CNPJ (14 characters) with valid check digits')
+  .meta({ description: 'CPF or CNPJ with valid check digits; `.`, `-` and `/` are accepted and removed' })
   .transform(stripDocumentPunctuation)
   .refine(isValidDocument, 'must be a CPF (11 digits) or CNPJ (14 characters) with valid check digits');
 
@@ -35,7 +38,14 @@ export const metadataSchema = z
 /** Page size of list routes: plain decimal digits only (`Number()` would also read `0x10` or `1e2`). */
 export const pageLimitSchema = z
   .string()
-  .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
+  .regex(/^(?:[1-9]\d?|100)$/, 'must be an integer from 1 to 100')
+  .meta({ description: 'page size, an integer from 1 to 100 (default 20)' })
   .transform(Number)
-  .pipe(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
   .default(20);
+
+/** A list page's `nextCursor`, passed back as it came. */
+export const pageCursorSchema = z
+  .string()
+  .max(4096, 'must be at most 4096 characters')
+  .regex(CURSOR_PATTERN, 'is not a cursor this API returned')
+  .meta({ description: 'the `nextCursor` of the previous page, with the same `status` filter' });

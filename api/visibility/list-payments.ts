@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
+import type { Config } from '../../config/env.js';
 import { formatAmount } from '../schemas/money.js';
-import { badRequest } from '../problem.js';
+import { invalidCursor, PageCursors } from './page-cursor.js';
 
 export interface ListRequest {
   kind: 'CASH_IN' | 'CASH_OUT';
@@ -10,24 +11,35 @@ export interface ListRequest {
 }
 
 /**
- * Lists lifecycles from Temporal visibility through our search attributes, newest first. The cursor is
- * Temporal's page token, opaque to services. A reopened lifecycle has several runs: only the newest is listed.
+ * Lists lifecycles from Temporal visibility through our search attributes, newest first. The cursor wraps
+ * Temporal's page token (see page-cursor.ts), opaque to services and checked before Temporal is asked.
+ * A reopened lifecycle has several runs: only the newest is listed.
  */
-export async function listPayments(temporal: Client, namespace: string, request: ListRequest) {
+export async function listPayments(
+  temporal: Client,
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'CALLBACK_SECRET'>,
+  request: ListRequest,
+) {
+  const cursors = new PageCursors(config.CALLBACK_SECRET);
+  const scope = { kind: request.kind, status: request.status };
   const filters = [`PaymentKind = '${request.kind}'`];
   if (request.status) filters.push(`PaymentStatus = '${request.status}'`);
-  let nextPageToken: Uint8Array | undefined;
-  if (request.cursor) {
-    nextPageToken = Buffer.from(request.cursor, 'base64url');
-    if (nextPageToken.length === 0) throw badRequest('Invalid cursor', [{ field: 'cursor', message: 'is not valid' }]);
-  }
-  const response = await temporal.workflowService.listWorkflowExecutions({
-    namespace,
-    pageSize: request.limit,
-    nextPageToken,
-    // No ORDER BY: SQL visibility refuses it; its own order is open lifecycles first, then by close time, newest first.
-    query: filters.join(' AND '),
-  });
+  const nextPageToken = request.cursor === undefined ? undefined : cursors.decode(scope, request.cursor);
+  const response = await temporal.workflowService
+    .listWorkflowExecutions({
+      namespace: config.TEMPORAL_NAMESPACE,
+      pageSize: request.limit,
+      nextPageToken,
+      // No ORDER BY: SQL visibility refuses it; its own order is open lifecycles first, then by close time, newest first.
+      query: filters.join(' AND '),
+    })
+    .catch((err: unknown) => {
+      // A token we minted that this visibility store no longer takes (e.g. after a store migration).
+      if (nextPageToken && (err as { code?: unknown }).code === INVALID_ARGUMENT) {
+        throw invalidCursor('has expired: start again from the first page');
+      }
+      throw err;
+    });
   const seen = new Set<string>();
   const items = [];
   for (const execution of response.executions ?? []) {
@@ -50,5 +62,8 @@ export async function listPayments(temporal: Client, namespace: string, request:
     });
   }
   const token = response.nextPageToken;
-  return { items, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+  return { items, nextCursor: token && token.length > 0 ? cursors.encode(scope, token) : null };
 }
+
+/** gRPC INVALID_ARGUMENT: not retried by the client's interceptor, so it arrives at once. */
+const INVALID_ARGUMENT = 3;

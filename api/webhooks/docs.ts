@@ -1,8 +1,22 @@
 import { z } from 'zod';
-import { WebhookEventSchema } from '../../connectpsp/schemas/index.js';
+import { WebhookEnvelopeSchema, WebhookEventSchema, WebhookEventTypeSchema } from '../../connectpsp/schemas/index.js';
 import type { RouteDoc } from '../openapi/route-doc.js';
 
 export const webhookAckSchema = z.object({ received: z.literal(true) });
+
+/**
+ * What the receiver takes: a known event with data of its type, or an event of a type it does not know yet,
+ * which it acknowledges and records so that ConnectPSP does not retry it forever (see routes.ts).
+ */
+const webhookBodySchema = z.union([
+  WebhookEventSchema,
+  WebhookEnvelopeSchema.extend({
+    eventType: z
+      .string()
+      .min(1)
+      .meta({ not: { enum: WebhookEventTypeSchema.options }, description: 'an event type not handled yet' }),
+  }),
+]);
 
 /** `POST /webhooks/connectpsp`, documented from the contract's own event schemas. */
 export const webhookRouteDocs: RouteDoc[] = [
@@ -22,7 +36,7 @@ export const webhookRouteDocs: RouteDoc[] = [
       'X-Event-Id': z.string().optional().meta({ description: 'ConnectPSP’s id of this delivery attempt' }),
     }),
     body: {
-      schema: WebhookEventSchema,
+      schema: webhookBodySchema,
       examples: {
         paid: {
           value: {
@@ -30,10 +44,14 @@ export const webhookRouteDocs: RouteDoc[] = [
             eventAt: '2025-01-01T12:03:00.000Z',
             data: {
               transactionId: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f',
+              internalCode: 'CI-000123',
               externalReference: 'order-1001',
               status: 'PAID',
               amount: 25.9,
+              payer: { name: 'Maria Silva', document: '52998224725' },
               endToEndId: 'E0000000020250101120300000000001',
+              requestedAt: '2025-01-01T12:00:00.000Z',
+              paidAt: '2025-01-01T12:03:00.000Z',
             },
           },
         },

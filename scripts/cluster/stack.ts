@@ -220,7 +220,7 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
-    for (const group of [this.groups.apps, this.groups.temporal, this.groups.postgres]) await group.stopAll();
+    for (const group of [this.groups.apps, this.groups.temporal, this.groups.postgres]) await group.stop();
     this.processes.clear();
   }
 }

@@ -1,11 +1,22 @@
 import { temporal } from '@temporalio/proto';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA_KEY } from '../../codec/aes-gcm-codec.js';
+import { apiKeyEntryLine } from '../../api/auth/api-keys.js';
+import { TEST_API_KEYS_ENTRY } from '../support/credentials.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
+const READER_KEY = 'pixk_test-cash-ins-reader-0123456789abcdefghijklmnop';
+const WALLET_KEY = 'pixk_test-wallet-only-0123456789abcdefghijklmnopqrs';
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({
+    API_KEYS: [
+      TEST_API_KEYS_ENTRY,
+      apiKeyEntryLine('reader', READER_KEY, ['cash-ins:read']),
+      apiKeyEntryLine('nothing', WALLET_KEY, ['payloads:encode']),
+    ].join(';'),
+    CODEC_ANONYMOUS_REDACTED: 'true',
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -63,6 +74,7 @@ test('the codec endpoint decrypts history payloads for an authorised caller only
   const { events } = await rawHistory(workflowId);
   const input = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads!.map(toJson);
 
+  // No token and no Web UI origin: refused even with the embedded UI's anonymous mode on.
   const anonymous = await stack.api('POST', '/codec/decode', { payloads: input }, { token: null });
   expect(anonymous.status).toBe(401);
   expect(JSON.stringify(anonymous.body)).not.toContain('Joana');
@@ -119,4 +131,37 @@ test('the codec endpoint answers the Web UI origin with CORS, and other origins 
     headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
   });
   expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+});
+
+/** The decoded workflow input of a settled cash-in, as `token` (or the anonymous embedded UI) receives it. */
+async function decodedInput(options: { token?: string | null; headers?: Record<string, string> }) {
+  const { events } = await rawHistory(await settledCashIn());
+  const input = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads!.map(toJson);
+  const res = await stack.api('POST', '/codec/decode', { payloads: input }, options);
+  const payload = res.body?.payloads?.[0];
+  return { status: res.status, text: payload ? Buffer.from(payload.data, 'base64').toString('utf8') : '' };
+}
+
+test('a caller who may read payments but lacks payloads:decode gets the payloads with personal data masked', async () => {
+  const { status, text } = await decodedInput({ token: READER_KEY });
+  expect(status).toBe(200);
+  const input = JSON.parse(text);
+  expect(input.payer).toEqual({ name: '[REDACTED]', document: '[REDACTED]' });
+  expect(input.amountCentavos).toBe(1234);
+  expect(input.externalReference).toMatch(/^enc-/);
+  expect(text).not.toContain('Joana');
+  expect(text).not.toContain(documentDigits);
+
+  const neither = await decodedInput({ token: WALLET_KEY });
+  expect(neither.status).toBe(403);
+});
+
+test('the embedded Web UI (no token, its origin, from loopback) gets the masked decode when enabled', async () => {
+  const origin = `http://127.0.0.1:${stack.config.TEMPORAL_UI_PORT}`;
+  const { status, text } = await decodedInput({ token: null, headers: { origin } });
+  expect(status).toBe(200);
+  expect(JSON.parse(text).payer.name).toBe('[REDACTED]');
+  expect(text).not.toContain('Joana');
+  const foreign = await decodedInput({ token: null, headers: { origin: 'https://evil.example' } });
+  expect(foreign.status).toBe(401);
 });

@@ -7,7 +7,7 @@ import { loadHistories } from '../support/histories.js';
 // converter decrypts histories recorded with the test payload keys and passes older, unencrypted ones through.
 test.each([
   ['cash-in', 5],
-  ['cash-out', 8],
+  ['cash-out', 9],
   ['rebalance', 2],
 ])('recorded %s histories replay on the current workflow code', async (prefix, atLeast) => {
   const histories = loadHistories(prefix);

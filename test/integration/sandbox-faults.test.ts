@@ -35,6 +35,18 @@ describe('request faults', () => {
     expect((await client.call('GET', '/account/balance')).status).toBe(200);
   });
 
+  test('a not-found rate of 1 answers 404 TRANSACTION_NOT_FOUND for a transaction that exists, until cleared', async () => {
+    const created = await client.call('POST', '/cash-in', { body: cashInBody() });
+    const lookup = () => client.call('GET', `/cash-in/${String(created.json.transactionId)}`);
+    await client.control('PUT', '/faults', { endpoints: { '*': { notFoundRate: 1 } } });
+    const lost = await lookup();
+    expect(lost.status).toBe(404);
+    expect(lost.json).toMatchObject({ code: 'TRANSACTION_NOT_FOUND' });
+    expect((await client.call('GET', '/account/balance')).status).toBe(200);
+    await client.control('DELETE', '/faults');
+    expect((await lookup()).status).toBe(200);
+  });
+
   test('added latency delays the answer by at least the configured time', async () => {
     await client.control('PUT', '/faults', { endpoints: { 'GET /account/balance': { latencyMs: 200 } } });
     const started = Date.now();

@@ -4,11 +4,15 @@ import type { Lifecycle } from './load.js';
 export interface Observed {
   sandbox: { cashIns: SandboxTx[]; cashOuts: SandboxTx[] };
   /** Our API's view of each lifecycle, by externalReference (undefined when GET failed). */
-  views: Map<string, { status: string } | undefined>;
+  views: Map<string, { status: string; attention?: unknown } | undefined>;
   /** Callback types received, by externalReference. */
   callbacks: Map<string, Set<string>>;
   startBalanceCentavos: number;
   endBalanceCentavos: number;
+  /** Workflow executions visibility lists as Failed, TimedOut or Terminated. */
+  badlyClosed: { workflowId: string; status: string }[];
+  /** Statuses of 500 or more that a lifecycle's GET answered during the run, by externalReference. */
+  serverErrors: Map<string, string[]>;
 }
 
 interface SandboxTx {
@@ -67,10 +71,18 @@ export function audit(lifecycles: Lifecycle[], observed: Observed): Violation[] 
     } else if (tx.status === 'COMPLETED') {
       expectedBalance -= lifecycle.amountCentavos;
     }
+    const errors = observed.serverErrors.get(ref);
+    if (errors) add('every GET answered below 500 throughout', ref, `answered ${errors.join(', ')}`);
+    if (view?.attention) {
+      add('every lifecycle that needed attention recovered', ref, `still ${JSON.stringify(view.attention)}`);
+    }
     if (view && expected && view.status === expected) {
       const type = `${family}.${view.status.toLowerCase()}`;
       if (!observed.callbacks.get(ref)?.has(type)) add('every callback delivered', ref, `no ${type} callback`);
     }
+  }
+  for (const { workflowId, status } of observed.badlyClosed) {
+    add('no workflow execution ended Failed, TimedOut or Terminated', undefined, `${workflowId} ${status}`);
   }
   if (observed.endBalanceCentavos !== expectedBalance) {
     add(

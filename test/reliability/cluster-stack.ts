@@ -48,6 +48,9 @@ export class ChaosClusterStack {
   get apiUrl(): string {
     return this.cluster.apiUrl(0);
   }
+  get temporalAddress(): string {
+    return this.cluster.frontendAddress;
+  }
   get sandboxUrl(): string {
     return `http://127.0.0.1:${this.cluster.options.sandbox!.port}`;
   }

@@ -83,6 +83,9 @@ export class ChaosStack {
   get apiUrl(): string {
     return `http://127.0.0.1:${this.ports.api}`;
   }
+  get temporalAddress(): string {
+    return `127.0.0.1:${this.ports.temporal}`;
+  }
   get sandboxUrl(): string {
     return `http://127.0.0.1:${this.ports.sandbox}`;
   }
@@ -101,8 +104,36 @@ export class ChaosStack {
     const child = this.children.get(part);
     if (!child) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGCONT'); // a paused part would not die of SIGTERM, and its SIGKILL is delivered either way
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** SIGSTOP: the part hangs as an overloaded or stuck process does, its sockets open; {@link resume} undoes it. */
+  pause(part: PartName): void {
+    this.children.get(part)?.kill('SIGSTOP');
+  }
+
+  resume(part: PartName): void {
+    this.children.get(part)?.kill('SIGCONT');
+  }
+
+  /** Another worker on the same task queue, with `env` overriding the stack's (a replica deployed with bad config). */
+  startReplica(env: Record<string, string>): ChildProcess {
+    return this.spawnNode('worker', env);
+  }
+
+  /** SIGTERM to every part, the API and the worker first, Temporal last, as `npm start` stops; then all started again. */
+  async restartAll(downMs = 0): Promise<void> {
+    for (const part of ['api', 'worker', 'sandbox', 'temporal'] as const) {
+      const child = this.children.get(part);
+      if (!child) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (downMs > 0) await sleep(downMs);
+    for (const part of ['temporal', 'sandbox', 'worker', 'api'] as const) await this.start(part);
   }
 
   async restart(part: PartName, downMs = 0): Promise<void> {
@@ -150,11 +181,18 @@ export class ChaosStack {
     return this.capture('temporal', spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
-  private spawnNode(part: Exclude<PartName, 'temporal'>): ChildProcess {
+  private spawnNode(part: Exclude<PartName, 'temporal'>, overrides: Record<string, string> = {}): ChildProcess {
     const entry = { sandbox: 'test/reliability/sandbox-main.ts', worker: 'worker/main.ts', api: 'api/main.ts' }[part];
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...this.env,
+        // The sandbox keeps its state next to Temporal's, so both survive a restart of the stack.
+        SANDBOX_STATE_DIR: path.join(this.dir, 'sandbox'),
+        ...overrides,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return this.capture(part, child);

@@ -6,9 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../scripts/ports.js';
 import { PROJECT_ROOT } from '../../scripts/temporal-binaries.js';
+import { Connection } from '@temporalio/client';
 import { audit, type Violation } from './audit.js';
-import { call, drive, LIFECYCLE_KINDS, type Lifecycle } from './load.js';
+import { call, drive, LIFECYCLE_KINDS, type Lifecycle, type LifecycleKind } from './load.js';
 import { ChaosClusterStack } from './cluster-stack.js';
+import proto from '@temporalio/proto';
+import { TEST_API_KEY } from '../support/credentials.js';
 import { ChaosStack } from './processes.js';
 import { createPrng, type Prng } from './prng.js';
 import { SCENARIOS, type Fault, type ScenarioName } from './scenarios.js';
@@ -33,6 +36,8 @@ interface ScenarioResult {
   quiesceSeconds: number | null;
   totalSeconds: number;
   unexpectedExits: string[];
+  /** Lifecycles whose view showed `attention` at some point of the run. */
+  neededAttention: number;
 }
 
 const { values } = parseArgs({
@@ -93,9 +98,11 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
     const drivers: Promise<Lifecycle>[] = [];
     const kinds = Array.from({ length: profile.lifecycles }, (_, i) => LIFECYCLE_KINDS[i % LIFECYCLE_KINDS.length]!);
     shuffle(kinds, prng);
-    const faulting = injectProcessFaults(stack, plan, prng, loadEnds, count, unexpectedExits);
+    const watched = kinds.map((kind, i) => ({ kind, externalReference: `chaos-${runSeed}-${i}-${kind}` }));
+    const sampling = sampleReads(stack, watched);
+    const faulting = injectProcessFaults(stack, plan, prng, loadEnds, count, unexpectedExits, psp, runSeed);
     for (const [i, kind] of kinds.entries()) {
-      drivers.push(drive(kind, `chaos-${runSeed}-${i}-${kind}`, createPrng(runSeed * 1000 + i), at(i)));
+      drivers.push(drive(kind, watched[i]!.externalReference, createPrng(runSeed * 1000 + i), at(i)));
       await sleep((profile.loadSeconds * 1000) / profile.lifecycles);
     }
     await faulting;
@@ -109,7 +116,10 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
     let quiesceSeconds: number | null = null;
     while (Date.now() < quiesceDeadline) {
       superviseOnce(stack, unexpectedExits);
-      violations = audit(lifecycles, await observe(stack, lifecycles, callbacks, startBalance));
+      violations = audit(lifecycles, {
+        ...(await observe(stack, lifecycles, callbacks, startBalance)),
+        serverErrors: sampling.serverErrors,
+      });
       if (violations.length === 0) {
         quiesceSeconds = (Date.now() - quiesceStart) / 1000;
         break;
@@ -119,6 +129,7 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
       }
       await sleep(3000);
     }
+    sampling.stop();
     if (quiesceSeconds === null) console.log(stack.tail(30).join('\n'));
     for (const [fault, n] of Object.entries(await webhookFaultsSeen(stack.sandboxUrl))) if (n > 0) faults[fault] = n;
     return {
@@ -129,6 +140,7 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
       quiesceSeconds,
       totalSeconds: (Date.now() - started) / 1000,
       unexpectedExits,
+      neededAttention: sampling.neededAttention.size,
     };
   } finally {
     await stack.stop();
@@ -136,6 +148,9 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
     receiver.close();
   }
 }
+
+/** Faults that act on the embedded stack's own process group (pause, extra replica, whole restart). */
+const PROCESS_GROUP_FAULTS: readonly Fault[] = ['worker-stall', 'bad-replica', 'stack-restart'];
 
 /** Kills and restarts parts at seeded random moments until the load ends; restarts any part that died by itself. */
 async function injectProcessFaults(
@@ -145,6 +160,8 @@ async function injectProcessFaults(
   until: number,
   count: (fault: string) => void,
   unexpectedExits: string[],
+  psp: Fault[],
+  faultSeed: number,
 ): Promise<void> {
   const disruptive = plan.filter((f) => !['psp-faults', 'webhook-faults'].includes(f));
   if (disruptive.length === 0) return;
@@ -163,7 +180,64 @@ async function injectProcessFaults(
     else if (fault === 'api-restart') await stack.restart('api', prng() * 2000);
     else if (fault === 'token-expiry')
       await call(`${stack.sandboxUrl}/_sandbox/clock/advance`, 'POST', { seconds: 3601 });
+    else if (!(stack instanceof ChaosStack) && PROCESS_GROUP_FAULTS.includes(fault)) {
+      console.log(`(${fault} is not run against the cluster shape)`);
+    } else if (stack instanceof ChaosStack && fault === 'worker-stall') {
+      stack.pause('worker');
+      await sleep(10_000 + prng() * 10_000);
+      stack.resume('worker');
+    } else if (stack instanceof ChaosStack && fault === 'bad-replica') {
+      for (const wrong of ['CONNECTPSP_APPLICATION_TOKEN', 'CONNECTPSP_CRYPTO_TOKEN']) {
+        const replica = stack.startReplica({ [wrong]: 'misconfigured-replica' });
+        await sleep(10_000 + prng() * 5000);
+        const gone = once(replica, 'exit');
+        replica.kill('SIGTERM');
+        await gone;
+      }
+    } else if (stack instanceof ChaosStack && fault === 'stack-restart') {
+      await stack.restartAll(prng() * 2000);
+      // Fault settings are test controls, not state the sandbox keeps: set them again.
+      if (psp.length > 0) await call(`${stack.sandboxUrl}/_sandbox/faults`, 'PUT', sandboxFaults(psp, faultSeed));
+    } else if (fault === 'psp-not-found') {
+      const sandboxFaultsUrl = `${stack.sandboxUrl}/_sandbox/faults`;
+      await call(sandboxFaultsUrl, 'PUT', sandboxFaults(psp, faultSeed, { notFound: true }));
+      await sleep(10_000 + prng() * 10_000);
+      await call(sandboxFaultsUrl, 'PUT', sandboxFaults(psp, faultSeed));
+    }
   }
+}
+
+/**
+ * Reads every lifecycle's view through the API every few seconds while the run lasts: any answer of 500 or more is
+ * kept for the audit (a part being down shows as a network error, which is not an answer), and so is every
+ * lifecycle whose view said it needed attention.
+ */
+function sampleReads(stack: Stack, watched: { kind: LifecycleKind; externalReference: string }[]) {
+  const serverErrors = new Map<string, string[]>();
+  const neededAttention = new Set<string>();
+  let running = true;
+  const loop = async () => {
+    while (running) {
+      for (const { kind, externalReference: ref } of watched) {
+        if (!running) break;
+        const family = kind.startsWith('cash-in') ? 'cash-ins' : 'cash-outs';
+        try {
+          const res = await fetch(`${stack.apiUrl}/v1/${family}/${encodeURIComponent(ref)}`, {
+            headers: { authorization: `Bearer ${TEST_API_KEY}` },
+            signal: AbortSignal.timeout(10_000),
+          });
+          const body = (await res.json().catch(() => ({}))) as { attention?: unknown };
+          if (res.status >= 500) serverErrors.set(ref, [...(serverErrors.get(ref) ?? []), String(res.status)]);
+          if (body.attention) neededAttention.add(ref);
+        } catch {
+          // the API is down or restarting: no answer, nothing to judge
+        }
+      }
+      await sleep(5000);
+    }
+  };
+  void loop();
+  return { serverErrors, neededAttention, stop: () => (running = false) };
 }
 
 /** A worker or API that died by itself (say, when Temporal went away) is restarted and noted. */
@@ -176,12 +250,16 @@ function superviseOnce(stack: Stack, unexpectedExits: string[]): void {
   }
 }
 
-function sandboxFaults(faults: Fault[], faultSeed: number): unknown {
+function sandboxFaults(faults: Fault[], faultSeed: number, { notFound = false } = {}): unknown {
+  const endpoint = faults.includes('psp-faults')
+    ? { errorRate: 0.1, errorStatus: 503, latencyMs: 100, lostResponseRate: 0.05 }
+    : {};
   return {
     seed: faultSeed,
-    endpoints: faults.includes('psp-faults')
-      ? { '*': { errorRate: 0.1, errorStatus: 503, latencyMs: 100, lostResponseRate: 0.05 } }
-      : {},
+    endpoints:
+      faults.includes('psp-faults') || notFound
+        ? { '*': { ...endpoint, ...(notFound ? { notFoundRate: 1 } : {}) } }
+        : {},
     webhooks: faults.includes('webhook-faults')
       ? { duplicateRate: 0.2, reorderRate: 0.2, reorderMaxHoldMs: 1000, delayRate: 0.2, delayMs: 5000, dropRate: 0.1 }
       : {},
@@ -195,7 +273,7 @@ async function observe(
   startBalanceCentavos: number,
 ) {
   const sandbox = (await call(`${stack.sandboxUrl}/_sandbox/transactions`, 'GET')).body;
-  const views = new Map<string, { status: string } | undefined>();
+  const views = new Map<string, { status: string; attention?: unknown } | undefined>();
   for (const lifecycle of lifecycles) {
     const family = lifecycle.kind.startsWith('cash-in') ? 'cash-ins' : 'cash-outs';
     const res = await call(
@@ -206,7 +284,42 @@ async function observe(
     ).catch(() => undefined);
     views.set(lifecycle.externalReference, res?.status === 200 ? res.body : undefined);
   }
-  return { sandbox, views, callbacks, startBalanceCentavos, endBalanceCentavos: await balance(stack.apiUrl) };
+  return {
+    sandbox,
+    views,
+    callbacks,
+    startBalanceCentavos,
+    endBalanceCentavos: await balance(stack.apiUrl),
+    badlyClosed: await badlyClosedExecutions(stack),
+  };
+}
+
+/** Workflow executions that ended Failed, TimedOut or Terminated, from visibility (no worker needed). */
+async function badlyClosedExecutions(stack: Stack): Promise<{ workflowId: string; status: string }[]> {
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  try {
+    const query = `ExecutionStatus = 'Failed' OR ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Terminated'`;
+    const found: { workflowId: string; status: string }[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await connection.workflowService.listWorkflowExecutions({
+        namespace: 'default',
+        query,
+        nextPageToken,
+      });
+      for (const info of page.executions ?? []) {
+        const status = proto.temporal.api.enums.v1.WorkflowExecutionStatus[info.status ?? 0] ?? String(info.status);
+        found.push({
+          workflowId: info.execution?.workflowId ?? '?',
+          status: status.replace('WORKFLOW_EXECUTION_STATUS_', ''),
+        });
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    return found;
+  } finally {
+    await connection.close();
+  }
 }
 
 /** What the sandbox's delivery log shows of the webhook faults, and of attempts our API failed (it was down). */

@@ -24,6 +24,8 @@ export interface StackOptions {
   logger?: Logger;
   /** Turns tracing on in the API, the Temporal client and the worker. */
   tracing?: Tracing;
+  /** Starts the dev server's Web UI too, with our API as its codec endpoint (`stack.uiUrl`). */
+  ui?: boolean;
 }
 
 export interface ApiRequestOptions {
@@ -38,6 +40,8 @@ export interface Stack {
   env: TestWorkflowEnvironment;
   apiUrl: string;
   sandboxUrl: string;
+  /** The Temporal Web UI, when started with `ui: true`. */
+  uiUrl?: string;
   /** JSON request to our API, with the all-scopes test API key unless `options.token` says otherwise. */
   api(
     method: string,
@@ -47,6 +51,13 @@ export interface Stack {
   ): Promise<{ status: number; body: any; headers: Headers }>;
   /** JSON request to the sandbox's test controls. */
   sandbox(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /**
+   * Starts one more worker on the stack's task queue, its configuration being the stack's with `overrides` (a
+   * replica with a wrong secret, one pointed at another ConnectPSP). Resolves once it polls; stop it when done.
+   */
+  startWorker(overrides: Record<string, string>): Promise<{ stop(): Promise<void> }>;
+  /** Stops the stack's own worker (no worker polls until `startWorker`). */
+  stopWorker(): Promise<void>;
   /** Polls GET `path` on the API until `predicate` holds. */
   waitFor(path: string, predicate: (body: any) => boolean, timeoutMs?: number): Promise<any>;
   stop(): Promise<void>;
@@ -59,10 +70,15 @@ export interface Stack {
 export async function startStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   // env.client shares the API's and the worker's data converter, so tests read payloads in clear.
   const dataConverter = createDataConverter(parsePayloadKeys(overrides.PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS));
-  const env = await createTestEnv({ dataConverter });
   const apiPort = await freePort();
+  const uiPort = options.ui ? await freePort() : undefined;
+  const env = await createTestEnv({
+    dataConverter,
+    uiPort,
+    uiCodecEndpoint: uiPort === undefined ? undefined : `http://127.0.0.1:${apiPort}/codec`,
+  });
   const sandbox = await createSandbox({ webhookBackoffBaseMs: 200 });
-  const config = loadConfig({
+  const environment: Record<string, string> = {
     NODE_ENV: 'test',
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_TASK_QUEUE: `stack-${apiPort}`,
@@ -73,13 +89,33 @@ export async function startStack(overrides: Record<string, string> = {}, options
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     // Test callback receivers listen on 127.0.0.1.
     CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+    ...(uiPort === undefined ? {} : { TEMPORAL_UI_PORT: String(uiPort) }),
     ...overrides,
-  });
+  };
+  const config = loadConfig(environment);
   const { tracing } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
-  const { client, activities } = createWorkerActivities(config, { logger, tracing });
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, config, activities, logger, tracing });
-  const workerRun = worker.run();
+  const runWorker = async (workerConfig: Config) => {
+    const { client, activities } = createWorkerActivities(workerConfig, { logger, tracing, temporal: env.client });
+    const worker: Worker = await createWorker({
+      connection: env.nativeConnection,
+      config: workerConfig,
+      activities,
+      logger,
+      tracing,
+    });
+    const running = worker.run();
+    let stopped: Promise<void> | undefined;
+    return {
+      stop: () =>
+        (stopped ??= (async () => {
+          worker.shutdown();
+          await running;
+          await client.close();
+        })()),
+    };
+  };
+  const ownWorker = await runWorker(config);
   const temporal = tracing
     ? new Client({
         connection: env.connection,
@@ -114,12 +150,15 @@ export async function startStack(overrides: Record<string, string> = {}, options
     env,
     apiUrl,
     sandboxUrl: sandbox.url,
+    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
     api: (method, path, body, { token = TEST_API_KEY, headers = {} } = {}) =>
       request(apiUrl, method, path, body, {
         ...(token === null ? {} : { authorization: `Bearer ${token}` }),
         ...headers,
       }),
     sandbox: (method, path, body) => request(sandbox.url, method, path, body),
+    startWorker: (workerOverrides) => runWorker(loadConfig({ ...environment, ...workerOverrides })),
+    stopWorker: () => ownWorker.stop(),
     async waitFor(path, predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       let last: unknown;
@@ -134,9 +173,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
     async stop() {
       server.closeAllConnections();
       server.close();
-      worker.shutdown();
-      await workerRun;
-      await client.close();
+      await ownWorker.stop();
       await connectPsp.close();
       await sandbox.close();
       await env.teardown();

@@ -1,12 +1,13 @@
 import proto from '@temporalio/proto';
-import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
-import { startDevServer } from '../../scripts/dev-server.js';
+import { startDevServer, type DevServerOptions } from '../../scripts/dev-server.js';
 import { resolveTestServer } from '../../scripts/temporal-binaries.js';
 
 /** A real Temporal dev server on a free port with an in-memory database, our search attributes registered. */
-export function createTestEnv(options: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
+export function createTestEnv(
+  options: Pick<DevServerOptions, 'dataConverter' | 'uiPort' | 'uiCodecEndpoint'> = {},
+): Promise<TestWorkflowEnvironment> {
   return startDevServer(options);
 }
 

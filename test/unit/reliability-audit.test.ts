@@ -30,6 +30,8 @@ function observed(overrides: Partial<Observed> = {}): Observed {
     ]),
     startBalanceCentavos: 10_000,
     endBalanceCentavos: 10_700,
+    badlyClosed: [],
+    serverErrors: new Map(),
     ...overrides,
   };
 }
@@ -57,4 +59,21 @@ test('a lifecycle that disagrees with ConnectPSP, a lost callback and a wrong ba
       'balance equals the sum of completed operations',
     ]),
   );
+});
+
+test('a workflow execution that ended Failed, TimedOut or Terminated is a violation', () => {
+  expect(checks(observed({ badlyClosed: [{ workflowId: 'cash-out-out-1', status: 'FAILED' }] }))).toEqual([
+    'no workflow execution ended Failed, TimedOut or Terminated',
+  ]);
+});
+
+test('a GET that answered 5xx during the run, and a view still needing attention, are violations', () => {
+  const views = new Map([
+    ['in-1', { status: 'SETTLED' }],
+    ['out-1', { status: 'COMPLETED', attention: { code: 'INVALID_APPLICATION_TOKEN' } }],
+  ]);
+  expect(checks(observed({ serverErrors: new Map([['in-1', ['500']]]), views }))).toEqual([
+    'every GET answered below 500 throughout',
+    'every lifecycle that needed attention recovered',
+  ]);
 });

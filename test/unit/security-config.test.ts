@@ -38,6 +38,9 @@ test('production never starts open, unencrypted or with private callback destina
   expect(() => loadConfig({ ...production, CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true' })).toThrow(
     'CALLBACK_ALLOW_PRIVATE_NETWORKS: must not be true in production',
   );
+  expect(() => loadConfig({ ...production, CODEC_ANONYMOUS_REDACTED: 'true' })).toThrow(
+    'CODEC_ANONYMOUS_REDACTED: must not be true in production',
+  );
   expect(() =>
     loadConfig({ ...production, OIDC_ISSUER: 'http://idp.example', OIDC_AUDIENCE: 'https://api.example' }),
   ).toThrow('OIDC_ISSUER: must be https in production');

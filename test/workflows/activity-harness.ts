@@ -1,10 +1,6 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ConnectPspActivities } from '../../activities/index.js';
-import {
-  connectPspCreateCashInActivityOptions,
-  connectPspReadActivityOptions,
-  connectPspWriteActivityOptions,
-} from '../../activities/retry-policies.js';
+import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
 
 /**
  * Test-only workflow: runs one ConnectPSP activity with the production activity options, only with shorter
@@ -14,7 +10,7 @@ import {
 export type ActivityName = keyof ConnectPspActivities;
 
 const KIND: Record<ActivityName, ActivityOptions> = {
-  createCashIn: connectPspCreateCashInActivityOptions,
+  createCashIn: connectPspWriteActivityOptions,
   getCashIn: connectPspReadActivityOptions,
   refundCashIn: connectPspWriteActivityOptions,
   createCashOut: connectPspWriteActivityOptions,

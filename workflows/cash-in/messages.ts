@@ -12,3 +12,6 @@ export const cashInEventSignal = defineSignal<[CashInPspEvent]>('cashInEvent');
 export const cashInViewQuery = defineQuery<CashInView>('cashInView');
 
 export const cashInWorkflowId = (externalReference: string) => `cash-in:${externalReference}`;
+
+/** Cuts a parked lifecycle's wait short: the same call is made again at once. */
+export { retryNowSignal } from '../lifecycle/attention.js';

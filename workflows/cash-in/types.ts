@@ -2,6 +2,7 @@
  * The cash-in lifecycle's data, shared by the workflow and the API. Plain types only: workflow code must
  * stay free of zod and Node APIs. Money is integer centavos everywhere.
  */
+import type { Attention } from '../lifecycle/attention.js';
 
 export const CashInStatus = {
   CREATING: 'CREATING',
@@ -16,7 +17,11 @@ export const CashInStatus = {
 export type CashInStatus = (typeof CashInStatus)[keyof typeof CashInStatus];
 
 export type SettlementMode = 'auto' | 'manual';
-export type RefundReason = 'FRAUD' | 'DUPLICATED_PAYMENT' | 'CUSTOMER_REQUEST' | 'MERCHANT_ERROR';
+/** ConnectPSP's refund reasons: the API's schema and the workflow's refund validator both check against this list. */
+export const REFUND_REASONS = ['FRAUD', 'DUPLICATED_PAYMENT', 'CUSTOMER_REQUEST', 'MERCHANT_ERROR'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+/** Longest refund description the API accepts. */
+export const MAX_REFUND_DESCRIPTION = 500;
 
 export interface CashInInput {
   externalReference: string;
@@ -67,6 +72,8 @@ export interface CashInView {
   settledAt?: string;
   refundedAt?: string;
   failure?: { code: string; message: string };
+  /** Set while the lifecycle is parked by our own fault (credentials, contract, a lost transaction). */
+  attention?: Attention;
   payments: ReceivedPayment[];
   timeline: TimelineEntry[];
   requestFingerprint: string;

@@ -2,14 +2,23 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
+  TemporalFailure,
 } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
 import type { ConnectPspActivities } from '../../activities/index.js';
-import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
+import {
+  connectPspCreateCashInLocalActivityOptions,
+  connectPspReadActivityOptions,
+  connectPspWriteActivityOptions,
+} from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
+import { parking } from '../lifecycle/attention.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import {
   cashInEventSignal,
@@ -20,7 +29,9 @@ import {
 } from './messages.js';
 import {
   CashInStatus,
+  MAX_REFUND_DESCRIPTION,
   REFUND_LIMIT_DAYS,
+  REFUND_REASONS,
   type CashInInput,
   type CashInPspEvent,
   type CashInView,
@@ -32,6 +43,7 @@ import {
 // charge ConnectPSP did create. The API stops waiting long before; the service asks again later.
 const write = proxyActivities<ConnectPspActivities>(connectPspWriteActivityOptions);
 const read = proxyActivities<ConnectPspActivities>(connectPspReadActivityOptions);
+const local = proxyLocalActivities<ConnectPspActivities>(connectPspCreateCashInLocalActivityOptions);
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -42,6 +54,8 @@ const MAX_POLL_INTERVAL = 60 * MINUTE;
 const MAX_REFUND_ATTEMPTS = 30;
 /** Marks runs that went back to refund after their callbacks started (issue 8). */
 const REFUND_WHILE_CLOSING_PATCH = 'refund-while-closing';
+/** Marks runs whose create is a local activity in the first workflow task (issue 14). */
+const CREATE_INLINE_PATCH = 'create-local-activity';
 
 /**
  * One PIX charge from creation to a terminal state (PRODUCT.md §5). ConnectPSP events arrive as signals;
@@ -71,6 +85,10 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     kind: 'cash-in',
     callbackUrl: input.callbackUrl,
     describe: () => describe(view),
+  });
+  const parked = parking(view, {
+    kind: 'CASH_IN',
+    note: (reason) => view.timeline.push({ status: view.status, at: now(), reason }),
   });
   const accepted = () => view.payments.find((p) => p.disposition === 'ACCEPTED' && p.refundReason === undefined);
 
@@ -138,6 +156,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       return view;
     },
     {
+      description: 'Settle: confirms a PAID cash-in in manual settlement mode. No input.',
       validator: () => {
         if (view.status !== CashInStatus.PAID || view.settlementMode !== 'manual') {
           throw ApplicationFailure.create({
@@ -159,7 +178,30 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       return view;
     },
     {
-      validator: (_request: RefundRequest) => {
+      description:
+        'Refund in full a PAID or SETTLED cash-in. Input: { "reason": "CUSTOMER_REQUEST", "description": "why" } ' +
+        `(reason one of ${REFUND_REASONS.join(', ')})`,
+      validator: (request: RefundRequest) => {
+        // What an operator types in the UI's "Send an Update" gets the checks the API's schema makes.
+        const reason: unknown = (request as Partial<RefundRequest> | undefined)?.reason;
+        const description: unknown = (request as Partial<RefundRequest> | undefined)?.description;
+        if (!(REFUND_REASONS as readonly unknown[]).includes(reason)) {
+          throw ApplicationFailure.create({
+            type: 'INVALID_REQUEST',
+            message: `reason must be one of ${REFUND_REASONS.join(', ')}, e.g. { "reason": "CUSTOMER_REQUEST" }`,
+            details: ['reason'],
+          });
+        }
+        if (
+          description !== undefined &&
+          (typeof description !== 'string' || description.length > MAX_REFUND_DESCRIPTION)
+        ) {
+          throw ApplicationFailure.create({
+            type: 'INVALID_REQUEST',
+            message: `description must be a text of at most ${MAX_REFUND_DESCRIPTION} characters`,
+            details: ['description'],
+          });
+        }
         const refundable = view.status === CashInStatus.PAID || view.status === CashInStatus.SETTLED;
         if (!refundable || !accepted()) {
           throw ApplicationFailure.create({
@@ -206,9 +248,14 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     // MISSING_END_TO_END_ID (the settlement proof is not there yet) needs a key of its own.
     for (let attempt = 1; payment.disposition === 'REFUNDING'; attempt++) {
       try {
-        const result = await write.refundCashIn.executeWithOptions(
-          { ...connectPspWriteActivityOptions, summary: `refund ${brl(payment.amountCentavos)}` },
-          [{ operation: refundOperation(payment.endToEndId, attempt), id: payment.endToEndId, ...request }],
+        const operation = refundOperation(payment.endToEndId, attempt);
+        const result = await parked.call(
+          () =>
+            write.refundCashIn.executeWithOptions(
+              { ...connectPspWriteActivityOptions, summary: `refund ${brl(payment.amountCentavos)}` },
+              [{ operation, id: payment.endToEndId, ...request }],
+            ),
+          { what: 'refund the payment at ConnectPSP' },
         );
         payment.refundEndToEndId = result.endToEndId;
         if (result.status === 'REFUNDED') confirmRefund(payment, result.endToEndId);
@@ -228,8 +275,12 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     }
     let interval = REFUND_WEBHOOK_GRACE;
     while (!(await condition(() => payment.disposition === 'REFUNDED', interval))) {
-      const remote = await read.getCashIn({ id: payment.endToEndId });
-      if (remote.status === 'REFUNDED') confirmRefund(payment, remote.endToEndId ?? undefined);
+      const remote = await parked.call(() => read.getCashIn({ id: payment.endToEndId }), {
+        what: 'check the refund at ConnectPSP',
+        everyFailure: true,
+        moot: () => payment.disposition === 'REFUNDED',
+      });
+      if (remote?.status === 'REFUNDED') confirmRefund(payment, remote.endToEndId ?? undefined);
       interval = Math.min(interval * 2, MAX_POLL_INTERVAL);
     }
     return true;
@@ -259,18 +310,26 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
 
   // 1. Create the charge at ConnectPSP.
   try {
-    const created = await write.createCashIn.executeWithOptions(
-      { ...connectPspWriteActivityOptions, summary: `create charge ${brl(input.amountCentavos)}` },
-      [
-        {
-          operation: 'create',
-          externalReference: input.externalReference,
-          amountCentavos: input.amountCentavos,
-          expirationInMinutes: input.expirationInMinutes,
-          payer: input.payer,
-          openFinance: input.openFinance,
-        },
-      ],
+    const request = {
+      operation: 'create',
+      externalReference: input.externalReference,
+      amountCentavos: input.amountCentavos,
+      expirationInMinutes: input.expirationInMinutes,
+      payer: input.payer,
+      openFinance: input.openFinance,
+    };
+    const summary = `create charge ${brl(input.amountCentavos)}`;
+    // Runs that record the marker create the charge inside the first workflow task; older histories replay their
+    // activity task.
+    const inline = patched(CREATE_INLINE_PATCH);
+    const created = await parked.call(
+      () =>
+        inline
+          ? local.createCashIn
+              .executeWithOptions({ ...connectPspCreateCashInLocalActivityOptions, summary }, [request])
+              .catch(asActivityFailure)
+          : write.createCashIn.executeWithOptions({ ...connectPspWriteActivityOptions, summary }, [request]),
+      { what: 'create the charge at ConnectPSP' },
     );
     view.connectPsp = { transactionId: created.transactionId, internalCode: created.internalCode };
     view.pix = created.pixData ?? undefined;
@@ -289,9 +348,14 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
   // 2. Wait for the payment or the deadline; at the deadline, ask ConnectPSP before declaring EXPIRED.
   const untilDeadline = Math.max(0, Date.parse(view.expiresAt!) - Date.now());
   if (!(await condition(() => accepted() !== undefined || refundQueue.length > 0, untilDeadline))) {
-    const remote = await read.getCashIn({ id: view.connectPsp.transactionId });
-    const paidEndToEndId = remote.originalEndToEndId ?? remote.endToEndId;
-    if (paidEndToEndId && (remote.status === 'PAID' || remote.status === 'REFUNDED')) {
+    const transactionId = view.connectPsp.transactionId;
+    const remote = await parked.call(() => read.getCashIn({ id: transactionId }), {
+      what: 'check the charge at ConnectPSP',
+      everyFailure: true,
+      moot: () => accepted() !== undefined || refundQueue.length > 0,
+    });
+    const paidEndToEndId = remote?.originalEndToEndId ?? remote?.endToEndId;
+    if (remote && paidEndToEndId && (remote.status === 'PAID' || remote.status === 'REFUNDED')) {
       receivePayment(paidEndToEndId, remote.amountCentavos, remote.paidAt ?? now());
     }
   }
@@ -346,6 +410,16 @@ function now(): string {
 
 function describe(view: CashInView): string {
   return `**${view.status}** · ${brl(view.amountCentavos)} · ref \`${view.externalReference}\``;
+}
+
+/**
+ * A local activity's failure reaches the workflow bare (the ApplicationFailure or TimeoutFailure itself), an
+ * activity task's wrapped in an ActivityFailure. Wrapped the same way, both reach the parking and the refusal
+ * handling in one shape.
+ */
+function asActivityFailure(err: unknown): never {
+  if (err instanceof ActivityFailure || !(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+  throw new ActivityFailure(err.message, 'createCashIn', undefined, RetryState.NON_RETRYABLE_FAILURE, undefined, err);
 }
 
 function applicationFailureOf(err: unknown): ApplicationFailure | undefined {

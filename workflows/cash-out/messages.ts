@@ -8,3 +8,6 @@ export const cashOutEventSignal = defineSignal<[CashOutPspEvent]>('cashOutEvent'
 export const cashOutViewQuery = defineQuery<CashOutView>('cashOutView');
 
 export const cashOutWorkflowId = (externalReference: string) => `cash-out:${externalReference}`;
+
+/** Cuts a parked lifecycle's wait short: the same call is made again at once. */
+export { retryNowSignal } from '../lifecycle/attention.js';

@@ -3,6 +3,7 @@
  * stay free of zod and Node APIs. Money is integer centavos everywhere.
  */
 import type { CashOutDestinationInput } from '../../activities/types.js';
+import type { Attention } from '../lifecycle/attention.js';
 
 export const CashOutStatus = {
   CREATING: 'CREATING',
@@ -59,6 +60,8 @@ export interface CashOutView {
   failedAt?: string;
   refundedAt?: string;
   failure?: { code: string; message: string };
+  /** Set while the lifecycle is parked by our own fault (credentials, contract, a lost transaction). */
+  attention?: Attention;
   timeline: CashOutTimelineEntry[];
   requestFingerprint: string;
   creationRequestId: string;

@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHan
 import type { CashOutResult, ConnectPspActivities } from '../../activities/index.js';
 import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
+import { parking } from '../lifecycle/attention.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import { cashOutEventSignal, cashOutViewQuery, createCashOutUpdate } from './messages.js';
 import { CashOutStatus, type CashOutInput, type CashOutPspEvent, type CashOutView } from './types.js';
@@ -32,6 +33,10 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
     kind: 'cash-out',
     callbackUrl: view.callbackUrl,
     describe: () => describe(view),
+  });
+  const parked = parking(view, {
+    kind: 'CASH_OUT',
+    note: (reason) => view.timeline.push({ status: view.status, at: now(), reason }),
   });
 
   /** Moves the lifecycle forward to what ConnectPSP reports, through every intermediate state. */
@@ -66,12 +71,17 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
     }
   };
 
+  /** Asks ConnectPSP; a webhook that moves the lifecycle on meanwhile makes the answer moot. */
   const poll = async () => {
-    const remote = await read.getCashOut.executeWithOptions(
-      { ...connectPspReadActivityOptions, summary: 'check payout status' },
-      [{ id: view.connectPsp!.transactionId }],
+    const before = view.status;
+    const remote = await parked.call(
+      () =>
+        read.getCashOut.executeWithOptions({ ...connectPspReadActivityOptions, summary: 'check payout status' }, [
+          { id: view.connectPsp!.transactionId },
+        ]),
+      { what: 'check the payout at ConnectPSP', everyFailure: true, moot: () => view.status !== before },
     );
-    advance(observed(remote), 'found by polling ConnectPSP');
+    if (remote) advance(observed(remote), 'found by polling ConnectPSP');
   };
 
   const finish = async (): Promise<CashOutView> => {
@@ -102,19 +112,24 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
   if (!input.payee) throw ApplicationFailure.nonRetryable('A new cash-out needs its payee', 'INVALID_INPUT');
   const payee = input.payee;
   try {
-    const created = await write.createCashOut.executeWithOptions(
-      { ...connectPspWriteActivityOptions, summary: `pay out ${brl(input.amountCentavos)}` },
-      [
-        {
-          operation: 'create',
-          externalReference: input.externalReference,
-          amountCentavos: input.amountCentavos,
-          description: input.description,
-          payee,
-        },
-      ],
+    const created = await parked.call(
+      () =>
+        write.createCashOut.executeWithOptions(
+          { ...connectPspWriteActivityOptions, summary: `pay out ${brl(input.amountCentavos)}` },
+          [
+            {
+              operation: 'create',
+              externalReference: input.externalReference,
+              amountCentavos: input.amountCentavos,
+              description: input.description,
+              payee,
+            },
+          ],
+        ),
+      // A webhook about the payout (its create went through, its answer did not) ends the wait too.
+      { what: 'create the payout at ConnectPSP', moot: () => view.status !== CashOutStatus.CREATING },
     );
-    advance(observed(created), 'ConnectPSP answered the create');
+    if (created) advance(observed(created), 'ConnectPSP answered the create');
   } catch (err) {
     const failure = applicationFailureOf(err);
     if (!failure) throw err;

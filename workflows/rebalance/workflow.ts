@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporali
 import type { ConnectPspActivities } from '../../activities/index.js';
 import { connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
+import { parking } from '../lifecycle/attention.js';
 
 const { rebalance: callRebalance } = proxyActivities<ConnectPspActivities>(connectPspWriteActivityOptions);
 
@@ -27,9 +28,12 @@ export const rebalanceWorkflowId = (requestId: string) => `rebalance:${requestId
 /**
  * One signed `POST /account/rebalance`. The workflow id carries the service's `requestId` and is never reused
  * (the API starts it with REJECT_DUPLICATE), so a repeated request reads this run's result instead of moving
- * money again. A refusal is a result, not a failure: it is the answer every repeat must get too.
+ * money again. A refusal is a result, not a failure: it is the answer every repeat must get too. Our own
+ * faults are neither: the workflow waits them out (`lifecycle/attention.ts`).
  */
 export async function rebalance(request: RebalanceRequest): Promise<RebalanceOutcome> {
+  // Our own faults (credentials, an invalid answer) park it: the service's repeats get 503 until it goes through.
+  const parked = parking({}, { kind: 'REBALANCE' });
   const finished = (outcome: Omit<RebalanceOutcome, 'requestId' | 'targetCentavos' | 'finishedAt'>) => ({
     requestId: request.requestId,
     targetCentavos: request.targetCentavos,
@@ -37,9 +41,13 @@ export async function rebalance(request: RebalanceRequest): Promise<RebalanceOut
     finishedAt: new Date(Date.now()).toISOString(),
   });
   try {
-    const result = await callRebalance.executeWithOptions(
-      { ...connectPspWriteActivityOptions, summary: `rebalance to R$ ${formatBrl(request.targetCentavos)}` },
-      [{ operation: 'rebalance', targetCentavos: request.targetCentavos }],
+    const result = await parked.call(
+      () =>
+        callRebalance.executeWithOptions(
+          { ...connectPspWriteActivityOptions, summary: `rebalance to R$ ${formatBrl(request.targetCentavos)}` },
+          [{ operation: 'rebalance', targetCentavos: request.targetCentavos }],
+        ),
+      { what: 'rebalance at ConnectPSP' },
     );
     return finished({ status: result.success ? 'COMPLETED' : 'REFUSED', message: result.message });
   } catch (err) {

@@ -1,0 +1,44 @@
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Config } from '../config/env.js';
+import type { Logger } from '../observability/logger.js';
+
+export const RECONCILE_SCHEDULE_ID = 'reconcile';
+
+/**
+ * Creates, updates or removes the `reconcile` Schedule so that it matches `RECONCILE_INTERVAL_MINUTES` (0 turns it
+ * off). Idempotent: every worker start calls it. A pass still running when the next is due makes that one skip,
+ * so two passes never overlap.
+ */
+export async function ensureReconcileSchedule(temporal: Client, config: Config, logger: Logger): Promise<void> {
+  const minutes = config.RECONCILE_INTERVAL_MINUTES;
+  const handle = temporal.schedule.getHandle(RECONCILE_SCHEDULE_ID);
+  if (minutes === 0) {
+    await handle.delete().catch((err: unknown) => {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    });
+    logger.info('reconciliation schedule off (RECONCILE_INTERVAL_MINUTES=0)');
+    return;
+  }
+  const spec = { intervals: [{ every: `${minutes} minutes` }] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'reconcile',
+    workflowId: 'reconcile',
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{}],
+    staticSummary: `Reconciliation pass with ConnectPSP (every ${minutes} min)`,
+  };
+  try {
+    await temporal.schedule.create({
+      scheduleId: RECONCILE_SCHEDULE_ID,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+      memo: { purpose: 'compares every open lifecycle with ConnectPSP and delivers missed events' },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await handle.update((previous) => ({ ...previous, spec, action }));
+  }
+  logger.info({ scheduleId: RECONCILE_SCHEDULE_ID, everyMinutes: minutes }, 'reconciliation schedule set');
+}
