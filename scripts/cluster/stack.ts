@@ -38,8 +38,6 @@ export interface ClusterOptions {
   sandbox?: { port: number; entry?: string };
   /** Variables every API, worker and the sandbox get (secrets, ConnectPSP, PUBLIC_BASE_URL). */
   appEnv: Record<string, string>;
-  /** Per worker replica, variables on top of appEnv (the test gives each its own PUBLIC_BASE_URL). */
-  workerEnv?: Record<string, string>[];
   codecEndpoint: string;
   /** Progress lines (default: stdout). */
   log?: (line: string) => void;
@@ -171,7 +169,6 @@ export class Cluster {
         child: this.groups.apps.start(name, 'worker/main.ts', {
           ...appEnv,
           WORKER_METRICS_PORT: String(metricsPort),
-          ...options.workerEnv?.[i],
         }),
         ready:
           metricsPort > 0
@@ -271,8 +268,6 @@ export type ScratchClusterOptions = Omit<
   sandboxEntry?: string;
   /** Worker metrics on (free ports) for the readiness wait and the bench's readings. */
   workerMetrics?: boolean;
-  /** Each worker gives ConnectPSP its own API replica's webhook URL, so webhooks reach either API. */
-  webhooksToEachReplica?: boolean;
 };
 
 /**
@@ -286,14 +281,11 @@ export async function startScratchCluster(options: ScratchClusterOptions): Promi
   const [uiPort, postgresPort, sandboxPort] = await free(3);
   const apiPorts = await free(options.replicas);
   const workerMetricsPorts = options.workerMetrics ? await free(options.replicas) : Array(options.replicas).fill(0);
-  const { env, sandboxEntry, replicas: _replicas, workerMetrics: _metrics, webhooksToEachReplica, ...rest } = options;
+  const { env, sandboxEntry, replicas: _replicas, workerMetrics: _metrics, ...rest } = options;
   try {
     const cluster = await Cluster.start({
       temporalLogLevel: 'error',
       ...rest,
-      workerEnv: webhooksToEachReplica
-        ? apiPorts.map((port) => ({ PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }))
-        : undefined,
       dataDir,
       frontendPort,
       uiPort: uiPort!,

@@ -24,7 +24,6 @@ beforeAll(async () => {
     sandboxEntry: 'test/reliability/sandbox-main.ts',
     appEnv: {},
     env: ({ apiPorts, sandboxPort }) => chaosAppEnv({ apiPort: apiPorts[0]!, sandboxPort, seed: 13 }),
-    webhooksToEachReplica: true,
     codecEndpoint: '',
     log: () => {},
     output: (line) => {
@@ -58,9 +57,11 @@ async function createCashIn(replica: number, reference: string, manual = false):
     expirationInMinutes: 30,
     ...(manual ? { settlement: { mode: 'manual', windowMinutes: 30 } } : {}),
   });
-  expect({ reference, status: res.status, problem: res.status === 201 ? undefined : res.body }).toEqual({
+  // 201, or 200 when a create that outlasted CREATE_WAIT_SECONDS (503, retried by `call`) is attached to.
+  const created = res.status === 201 || res.status === 200;
+  expect({ reference, created, problem: created ? undefined : res.body }).toEqual({
     reference,
-    status: 201,
+    created: true,
     problem: undefined,
   });
 }
@@ -115,20 +116,9 @@ test('the dynamic config is valid for the server version the cluster runs', () =
   expect(`${validate.stdout}${validate.stderr}`).not.toMatch(/warning|error|unregistered/i);
 });
 
-test('cash-ins created on one API settle and refund through the other, webhooks reaching either', async () => {
+test('cash-ins created on one API settle and refund through the other', async () => {
   const references = [0, 1, 2, 3].map((i) => `cl-${run}-cross-${i}`);
-  // Two created while only worker-1 runs, two while only worker-2 does: each worker gives ConnectPSP its own
-  // replica's webhook URL, so the webhooks of the first two go to api-1, of the others to api-2.
-  for (const [alone, other] of [
-    ['worker-1', 'worker-2'],
-    ['worker-2', 'worker-1'],
-  ] as const) {
-    await cluster.kill(other, 'SIGTERM');
-    await cluster.start(alone);
-    const pair = alone === 'worker-1' ? references.slice(0, 2) : references.slice(2);
-    for (const [i, reference] of pair.entries()) await createCashIn(i % 2, reference);
-  }
-  await cluster.start('worker-1');
+  for (const [i, reference] of references.entries()) await createCashIn(i % 2, reference);
   for (const reference of references) await pay(reference);
   await expectEach(references, 'SETTLED');
   for (const [i, reference] of references.entries()) {
@@ -144,11 +134,6 @@ test('cash-ins created on one API settle and refund through the other, webhooks 
   expect(await reaches(1, manual, 'PAID')).toBe('PAID');
   expect((await api(1, 'POST', `/v1/cash-ins/${manual}/settle`)).status).toBe(200);
   expect(await reaches(0, manual, 'SETTLED')).toBe('SETTLED');
-
-  // Each worker registered its own replica's webhook URL: ConnectPSP delivered to both APIs.
-  const { body } = await call(`${sandboxUrl}/_sandbox/webhooks`, 'GET');
-  const origins = new Set((body.deliveries as { url: string }[]).map((d) => new URL(d.url).origin));
-  expect([...origins].sort()).toEqual([cluster.apiUrl(0), cluster.apiUrl(1)].sort());
 }, 600_000);
 
 test('a worker replica SIGKILLed while cash-ins are being created: each settles once, on the other', async () => {

@@ -30,7 +30,6 @@ export class ChaosClusterStack {
       sandboxEntry: 'test/reliability/sandbox-main.ts',
       appEnv: {},
       env: ({ apiPorts, sandboxPort }) => chaosAppEnv({ apiPort: apiPorts[0]!, sandboxPort, seed: options.seed }),
-      webhooksToEachReplica: true,
       codecEndpoint: '',
       log: (line) => log.push(line),
       output: (line) => {
