@@ -21,11 +21,17 @@ describe('sandbox fault decisions', () => {
         endpoints: { '*': { latencyMs: 5 }, 'POST /cash-in': { errorRate: 1, lostResponseRate: 0 } },
       }),
     );
-    expect(faults.forRequest('POST /cash-in')).toEqual({ latencyMs: 0, errorStatus: 500, loseResponse: false });
+    expect(faults.forRequest('POST /cash-in')).toEqual({
+      latencyMs: 0,
+      errorStatus: 500,
+      loseResponse: false,
+      notFound: false,
+    });
     expect(faults.forRequest('GET /account/balance')).toEqual({
       latencyMs: 5,
       errorStatus: undefined,
       loseResponse: false,
+      notFound: false,
     });
     faults.clear();
     expect(faults.forRequest('POST /cash-in').errorStatus).toBeUndefined();
