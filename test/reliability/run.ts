@@ -176,7 +176,7 @@ async function injectProcessFaults(
     count(fault);
     console.log(`fault: ${fault}`);
     if (fault === 'worker-kill') await stack.restart('worker', prng() * 2000);
-    else if (fault === 'temporal-restart') await stack.restart('temporal', 500 + prng() * 2000);
+    else if (fault === 'temporal-restart') await temporalOutage(() => stack.restart('temporal', 500 + prng() * 2000));
     else if (fault === 'api-restart') await stack.restart('api', prng() * 2000);
     else if (fault === 'token-expiry')
       await call(`${stack.sandboxUrl}/_sandbox/clock/advance`, 'POST', { seconds: 3601 });
@@ -195,7 +195,7 @@ async function injectProcessFaults(
         await gone;
       }
     } else if (stack instanceof ChaosStack && fault === 'stack-restart') {
-      await stack.restartAll(prng() * 2000);
+      await temporalOutage(() => stack.restartAll(prng() * 2000));
       // Fault settings are test controls, not state the sandbox keeps: set them again.
       if (psp.length > 0) await call(`${stack.sandboxUrl}/_sandbox/faults`, 'PUT', sandboxFaults(psp, faultSeed));
     } else if (fault === 'psp-not-found') {
@@ -207,10 +207,24 @@ async function injectProcessFaults(
   }
 }
 
+/** Until when Temporal counts as down on purpose: while it restarts, and for the API's reconnect after it. */
+let temporalDownUntil = 0;
+const RECONNECT_GRACE_MS = 10_000;
+
+async function temporalOutage(restart: () => Promise<void>): Promise<void> {
+  temporalDownUntil = Infinity;
+  try {
+    await restart();
+  } finally {
+    temporalDownUntil = Date.now() + RECONNECT_GRACE_MS;
+  }
+}
+
 /**
  * Reads every lifecycle's view through the API every few seconds while the run lasts: any answer of 500 or more is
- * kept for the audit (a part being down shows as a network error, which is not an answer), and so is every
- * lifecycle whose view said it needed attention.
+ * kept for the audit, and so is every lifecycle whose view said it needed attention. A part being down shows as a
+ * network error, which is not an answer; so is the API's 503 while Temporal itself is down on purpose (the
+ * contract's answer then: "Temporal unreachable: 503 within the budget"). A 503 at any other time counts.
  */
 function sampleReads(stack: Stack, watched: { kind: LifecycleKind; externalReference: string }[]) {
   const serverErrors = new Map<string, string[]>();
@@ -227,7 +241,9 @@ function sampleReads(stack: Stack, watched: { kind: LifecycleKind; externalRefer
             signal: AbortSignal.timeout(10_000),
           });
           const body = (await res.json().catch(() => ({}))) as { attention?: unknown };
-          if (res.status >= 500) serverErrors.set(ref, [...(serverErrors.get(ref) ?? []), String(res.status)]);
+          const temporalDown = res.status === 503 && Date.now() < temporalDownUntil;
+          if (res.status >= 500 && !temporalDown)
+            serverErrors.set(ref, [...(serverErrors.get(ref) ?? []), String(res.status)]);
           if (body.attention) neededAttention.add(ref);
         } catch {
           // the API is down or restarting: no answer, nothing to judge
