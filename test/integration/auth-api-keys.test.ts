@@ -96,8 +96,9 @@ test('an API key with the wallet scopes reaches the wallet and nothing else', as
   expect((await stack.api('GET', '/v1/cash-ins', undefined, { token: WALLET_KEY })).status).toBe(403);
 });
 
-test('the codec endpoint needs payloads:decode: a cash-ins reader may not decrypt payloads', async () => {
-  const res = await stack.api('POST', '/codec/decode', { payloads: [] }, { token: READER_KEY });
+// A reader's decode answers payloads with personal data masked (payload-encryption.test.ts); encoding needs its scope.
+test('the codec endpoint: a cash-ins reader may not encode payloads without payloads:encode', async () => {
+  const res = await stack.api('POST', '/codec/encode', { payloads: [] }, { token: READER_KEY });
   expect(res.status).toBe(403);
-  expect(res.body.requiredScope).toBe('payloads:decode');
+  expect(res.body.requiredScope).toBe('payloads:encode');
 });

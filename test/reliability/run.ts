@@ -23,6 +23,10 @@ import { SCENARIOS, type Fault, type ScenarioName } from './scenarios.js';
  * services as separate processes on PostgreSQL, each fault hitting one replica or service.
  */
 type Stack = ChaosStack | ChaosClusterStack;
+/** Until when Temporal counts as down on purpose: while it restarts, and for the API's reconnect after it. */
+let temporalDownUntil = 0;
+const RECONNECT_GRACE_MS = 10_000;
+
 const PROFILES = {
   quick: { lifecycles: 40, loadSeconds: 60, quiesceSeconds: 420 },
   full: { lifecycles: 500, loadSeconds: 300, quiesceSeconds: 900 },
@@ -206,10 +210,6 @@ async function injectProcessFaults(
     }
   }
 }
-
-/** Until when Temporal counts as down on purpose: while it restarts, and for the API's reconnect after it. */
-let temporalDownUntil = 0;
-const RECONNECT_GRACE_MS = 10_000;
 
 async function temporalOutage(restart: () => Promise<void>): Promise<void> {
   temporalDownUntil = Infinity;
