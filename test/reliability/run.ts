@@ -26,6 +26,8 @@ type Stack = ChaosStack | ChaosClusterStack;
 /** Until when Temporal counts as down on purpose: while it restarts, and for the API's reconnect after it. */
 let temporalDownUntil = 0;
 const RECONNECT_GRACE_MS = 10_000;
+/** Faults that act on the embedded stack's own process group (pause, extra replica, whole restart). */
+const PROCESS_GROUP_FAULTS: readonly Fault[] = ['worker-stall', 'bad-replica', 'stack-restart'];
 
 const PROFILES = {
   quick: { lifecycles: 40, loadSeconds: 60, quiesceSeconds: 420 },
@@ -152,9 +154,6 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
     receiver.close();
   }
 }
-
-/** Faults that act on the embedded stack's own process group (pause, extra replica, whole restart). */
-const PROCESS_GROUP_FAULTS: readonly Fault[] = ['worker-stall', 'bad-replica', 'stack-restart'];
 
 /** Kills and restarts parts at seeded random moments until the load ends; restarts any part that died by itself. */
 async function injectProcessFaults(
