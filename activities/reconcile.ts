@@ -6,7 +6,7 @@ import { isConnectPspError } from '../connectpsp/errors.js';
 import { cashInEventSignal, cashInViewQuery } from '../workflows/cash-in/messages.js';
 import { CashInStatus, type CashInPspEvent, type CashInView } from '../workflows/cash-in/types.js';
 import { cashOutEventSignal, cashOutViewQuery } from '../workflows/cash-out/messages.js';
-import { CashOutStatus, type CashOutPspEvent, type CashOutView } from '../workflows/cash-out/types.js';
+import { cashOutEventOf, CashOutStatus, type CashOutPspEvent, type CashOutView } from '../workflows/cash-out/types.js';
 import type {
   ReconcileFinding,
   ReconcileOutcome,
@@ -14,7 +14,7 @@ import type {
   ReconcilePageResult,
 } from '../workflows/reconcile/types.js';
 import { toCashInResult, toCashOutResult } from './results.js';
-import type { CashInResult, CashOutResult } from './types.js';
+import type { CashInResult } from './types.js';
 
 /** Every lifecycle that is open or inside a window is a running workflow: awaiting, processing, returns, late payments. */
 const OPEN_LIFECYCLES = `ExecutionStatus = 'Running' AND WorkflowType IN ('cashIn', 'cashOut')`;
@@ -99,7 +99,7 @@ export function createReconcileActivities(deps: { temporal: Client; connectPsp: 
       (view.status === CashOutStatus.PROCESSING ||
         (view.status === CashOutStatus.COMPLETED && event === 'CASHOUT_REFUNDED'));
     if (repairable) {
-      await handle.signal(cashOutEventSignal, cashOutEvent(remote, event));
+      await handle.signal(cashOutEventSignal, cashOutEventOf(remote, event, new Date().toISOString()));
       return { outcome: 'repaired', finding: finding(`${event} delivered (webhook missing)`) };
     }
     const agrees =
@@ -185,22 +185,5 @@ function refundedEvent(remote: CashInResult, originalEndToEndId: string): CashIn
     amountCentavos: remote.amountCentavos,
     endToEndId: remote.endToEndId ?? undefined,
     originalEndToEndId,
-  };
-}
-
-function cashOutEvent(remote: CashOutResult, eventType: CashOutPspEvent['eventType']): CashOutPspEvent {
-  return {
-    eventType,
-    eventAt: new Date().toISOString(),
-    transactionId: remote.transactionId,
-    internalCode: remote.internalCode,
-    status: remote.status,
-    amountCentavos: remote.amountCentavos,
-    endToEndId: remote.endToEndId ?? undefined,
-    originalEndToEndId: remote.originalEndToEndId ?? undefined,
-    failure: remote.failure ?? undefined,
-    completedAt: remote.completedAt ?? undefined,
-    failedAt: remote.failedAt ?? undefined,
-    refundedAt: remote.refundedAt ?? undefined,
   };
 }

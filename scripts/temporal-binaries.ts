@@ -56,7 +56,8 @@ export interface ResolvedBinary {
   path?: string;
 }
 
-function isExecutable(file: string): boolean {
+/** Whether `file` exists and may be run. */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;

@@ -1,11 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { assertPortsFree, freePort } from '../ports.js';
+import { assertPortsFree, freePort, tcpOpen } from '../ports.js';
 import { ChildProcessGroup } from '../process-group.js';
 import { PROJECT_ROOT, resolveTemporalCli } from '../temporal-binaries.js';
 import { preparePostgres } from './postgres.js';
@@ -245,17 +244,6 @@ async function until(
     await sleep(250);
   }
   throw new Error(`${what} was not ready after ${timeoutMs} ms`);
-}
-
-function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export type ScratchClusterOptions = Omit<

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../temporal-binaries.js';
+import { isExecutable, PROJECT_ROOT } from '../temporal-binaries.js';
 
 /** The versions the cluster profile runs, from the file docker-compose's image tags are checked against. */
 export const CLUSTER_VERSIONS = readVersions(path.join(PROJECT_ROOT, 'deploy/temporal/versions.env'));
@@ -64,15 +64,6 @@ function findPostgresBin(): string | undefined {
   const dir = candidates.find((d) => d && isExecutable(path.join(d, 'initdb')));
   // Debian links initdb into /usr/local/bin; postgres and pg_isready sit beside the real one.
   return dir && path.dirname(realpathSync(path.join(dir, 'initdb')));
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function readVersions(file: string) {

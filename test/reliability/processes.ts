@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../scripts/ports.js';
+import { freePort, tcpOpen } from '../../scripts/ports.js';
 import { PROJECT_ROOT, resolveTemporalCli } from '../../scripts/temporal-binaries.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { TEST_API_KEYS_ENTRY, TEST_PAYLOAD_KEYS } from '../support/credentials.js';
@@ -234,16 +234,4 @@ async function httpOk(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function tcpOpen(port: number): Promise<boolean> {
-  const { createConnection } = await import('node:net');
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

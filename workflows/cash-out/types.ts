@@ -2,6 +2,7 @@
  * The cash-out lifecycle's data, shared by the workflow and the API. Plain types only: workflow code must
  * stay free of zod and Node APIs. Money is integer centavos everywhere.
  */
+import type { CashOutResult } from '../../activities/index.js';
 import type { CashOutDestinationInput } from '../../activities/types.js';
 import type { Attention } from '../lifecycle/attention.js';
 
@@ -88,4 +89,26 @@ export interface CashOutPspEvent {
   completedAt?: string;
   failedAt?: string;
   refundedAt?: string;
+}
+
+/** What ConnectPSP reports of a payout (a poll, or the reconciliation's look-up) as one lifecycle event. */
+export function cashOutEventOf(
+  result: CashOutResult,
+  eventType: CashOutPspEvent['eventType'],
+  eventAt: string,
+): CashOutPspEvent {
+  return {
+    eventType,
+    eventAt,
+    transactionId: result.transactionId,
+    internalCode: result.internalCode,
+    status: result.status,
+    amountCentavos: result.amountCentavos,
+    endToEndId: result.endToEndId ?? undefined,
+    originalEndToEndId: result.originalEndToEndId ?? undefined,
+    failure: result.failure ?? undefined,
+    completedAt: result.completedAt ?? undefined,
+    failedAt: result.failedAt ?? undefined,
+    refundedAt: result.refundedAt ?? undefined,
+  };
 }

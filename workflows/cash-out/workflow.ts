@@ -1,12 +1,12 @@
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { CashOutResult, ConnectPspActivities } from '../../activities/index.js';
+import type { ConnectPspActivities } from '../../activities/index.js';
 import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
 import { parking } from '../lifecycle/attention.js';
 import { CANCELLATION_REQUESTED, handleCancellation, shielded } from '../lifecycle/cancellation.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import { cashOutEventSignal, cashOutViewQuery, createCashOutUpdate } from './messages.js';
-import { CashOutStatus, type CashOutInput, type CashOutPspEvent, type CashOutView } from './types.js';
+import { cashOutEventOf, CashOutStatus, type CashOutInput, type CashOutPspEvent, type CashOutView } from './types.js';
 
 // Creation retries without limit: its idempotency key (`operation: 'create'`) makes every retry safe, and giving
 // up could leave a payout ConnectPSP did make with no lifecycle watching it.
@@ -82,7 +82,7 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
         ]),
       { what: 'check the payout at ConnectPSP', everyFailure: true, moot: () => view.status !== before },
     );
-    if (remote) advance(observed(remote), 'found by polling ConnectPSP');
+    if (remote) advance(cashOutEventOf(remote, 'POLL', now()), 'found by polling ConnectPSP');
   };
 
   const finish = async (): Promise<CashOutView> => {
@@ -139,7 +139,7 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
         // A webhook about the payout (its create went through, its answer did not) ends the wait too.
         { what: 'create the payout at ConnectPSP', moot: () => view.status !== CashOutStatus.CREATING },
       );
-      if (created) advance(observed(created), 'ConnectPSP answered the create');
+      if (created) advance(cashOutEventOf(created, 'POLL', now()), 'ConnectPSP answered the create');
     } catch (err) {
       const failure = applicationFailureOf(err);
       if (!failure) throw err;
@@ -198,23 +198,6 @@ function statusOf(remote: string): CashOutStatus {
     default:
       return CashOutStatus.PROCESSING;
   }
-}
-
-function observed(result: CashOutResult): CashOutPspEvent {
-  return {
-    eventType: 'POLL',
-    eventAt: now(),
-    transactionId: result.transactionId,
-    internalCode: result.internalCode,
-    status: result.status,
-    amountCentavos: result.amountCentavos,
-    endToEndId: result.endToEndId ?? undefined,
-    originalEndToEndId: result.originalEndToEndId ?? undefined,
-    failure: result.failure ?? undefined,
-    completedAt: result.completedAt ?? undefined,
-    failedAt: result.failedAt ?? undefined,
-    refundedAt: result.refundedAt ?? undefined,
-  };
 }
 
 function brl(centavos: number): string {
