@@ -13,15 +13,8 @@ export interface LastKnown<I> {
   startedAt: string;
 }
 
-/** Reads the run's search attributes and, from the first event of its history, its start input. */
-export async function lastKnown<I>(temporal: Client, description: WorkflowExecutionDescription): Promise<LastKnown<I>> {
-  const { history } = await temporal.workflowService.getWorkflowExecutionHistory({
-    namespace: temporal.options.namespace,
-    execution: { workflowId: description.workflowId, runId: description.runId },
-    maximumPageSize: 1,
-  });
-  const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  const input = await decodeFromPayloadsAtIndex<I>(temporal.options.loadedDataConverter, 0, payloads);
+/** The description's search attributes with the run's start input. */
+export function lastKnown<I>(input: I, description: WorkflowExecutionDescription): LastKnown<I> {
   const attentionCode = description.typedSearchAttributes.get(PaymentAttention);
   return {
     input,
@@ -29,4 +22,32 @@ export async function lastKnown<I>(temporal: Client, description: WorkflowExecut
     attentionCode: attentionCode === '' ? undefined : attentionCode,
     startedAt: description.startTime.toISOString(),
   };
+}
+
+/** Runs whose start input this API process keeps (a few KiB each): the payments read lately. */
+const KEPT_RUNS = 10_000;
+
+/**
+ * Start inputs of runs, read from the first event of each run's history once and then kept: a run's input never
+ * changes, so a stale view needs no Temporal call beyond the describe when Temporal is slow or no worker answers.
+ */
+export class StartInputs<I> {
+  private readonly kept = new Map<string, I>();
+
+  constructor(private readonly temporal: Client) {}
+
+  async of(description: WorkflowExecutionDescription): Promise<I> {
+    const known = this.kept.get(description.runId);
+    if (known !== undefined) return known;
+    const { history } = await this.temporal.workflowService.getWorkflowExecutionHistory({
+      namespace: this.temporal.options.namespace,
+      execution: { workflowId: description.workflowId, runId: description.runId },
+      maximumPageSize: 1,
+    });
+    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    const input = await decodeFromPayloadsAtIndex<I>(this.temporal.options.loadedDataConverter, 0, payloads);
+    if (this.kept.size >= KEPT_RUNS) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(description.runId, input);
+    return input;
+  }
 }

@@ -13,7 +13,7 @@ import { formatBrl } from '../../connectpsp/money.js';
 import { PaymentAttention, paymentSearchAttributes, type PaymentKindValue } from '../../workflows/search-attributes.js';
 import { conflict, notFound, Problem, unavailable } from '../problem.js';
 import { withinBudget } from './budget.js';
-import { lastKnown, type LastKnown } from './last-known.js';
+import { lastKnown, StartInputs, type LastKnown } from './last-known.js';
 
 /** What the API needs of every lifecycle's view. */
 export interface LifecycleView {
@@ -71,12 +71,16 @@ export interface LifecycleSpec<V extends LifecycleView, E, I extends LifecycleIn
  * run (`resumeFrom`) only for news it must act on.
  */
 export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleInput> {
+  private readonly startInputs: StartInputs<I>;
+
   constructor(
     private readonly temporal: Client,
     private readonly taskQueue: string,
     private readonly spec: LifecycleSpec<V, E, I>,
     private readonly budgets: Budgets,
-  ) {}
+  ) {
+    this.startInputs = new StartInputs<I>(temporal);
+  }
 
   /**
    * Starts the lifecycle (or attaches to it) and answers once its creation step is done. When that takes longer
@@ -131,7 +135,7 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
       },
     );
     if (described) {
-      const stale = await this.staleView(described.value);
+      const stale = await this.staleView(described.value, this.startInputOf(described.value));
       if (stale && stale.status !== 'CREATING') return stale;
     }
     throw new Problem(
@@ -164,6 +168,8 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     const { readWaitMs } = this.budgets;
     const described = description ?? (await withinBudget(this.temporal, readWaitMs, () => handle.describe()))?.value;
     if (!described) throw unavailable(`Temporal did not answer within ${readWaitMs} ms; retry shortly`);
+    // Read alongside the worker's answer (once per run, then kept), so that a stale view needs nothing more.
+    const input = this.startInputOf(described);
     const answered = await withinBudget(this.temporal, readWaitMs, () =>
       described.status.name === 'COMPLETED' ? (handle.result() as Promise<V>) : handle.query(this.spec.viewQuery),
     ).catch((err: unknown) => {
@@ -172,18 +178,28 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
       throw err;
     });
     if (answered) return answered.value;
-    const stale = await this.staleView(described);
+    const stale = await this.staleView(described, input);
     if (!stale) throw unavailable(`Temporal did not answer within ${readWaitMs} ms; retry shortly`);
     return stale;
   }
 
-  /** The view rebuilt from the run's start input and search attributes; `undefined` if Temporal did not answer. */
-  private async staleView(description: WorkflowExecutionDescription): Promise<Known<V> | undefined> {
-    const known = await withinBudget(this.temporal, this.budgets.readWaitMs, () =>
-      lastKnown<I>(this.temporal, description),
+  /** The run's start input within the read budget; `undefined` if Temporal did not give it in time. */
+  private startInputOf(description: WorkflowExecutionDescription): Promise<I | undefined> {
+    return withinBudget(this.temporal, this.budgets.readWaitMs, () => this.startInputs.of(description)).then(
+      (read) => read?.value,
+      () => undefined,
     );
-    if (!known) return undefined;
-    return { ...this.spec.staleView(known.value), stale: { attentionCode: known.value.attentionCode } };
+  }
+
+  /** The view rebuilt from the run's start input and search attributes; `undefined` without the input. */
+  private async staleView(
+    description: WorkflowExecutionDescription,
+    startInput: Promise<I | undefined>,
+  ): Promise<Known<V> | undefined> {
+    const input = await startInput;
+    if (input === undefined) return undefined;
+    const known = lastKnown(input, description);
+    return { ...this.spec.staleView(known), stale: { attentionCode: known.attentionCode } };
   }
 
   private attentionOf(description: WorkflowExecutionDescription): { code: string } | null {

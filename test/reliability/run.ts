@@ -126,6 +126,8 @@ async function runScenario(scenario: ScenarioName, runSeed: number): Promise<Sce
         ...(await observe(stack, lifecycles, callbacks, startBalance)),
         serverErrors: sampling.serverErrors,
       });
+      if (stack instanceof ChaosStack)
+        for (const detail of stack.slowStops) violations.push({ check: 'stopped within 5 s of SIGTERM', detail });
       if (violations.length === 0) {
         quiesceSeconds = (Date.now() - quiesceStart) / 1000;
         break;
@@ -177,7 +179,7 @@ async function injectProcessFaults(
     superviseOnce(stack, unexpectedExits);
     const fault = firsts[i] ?? disruptive[Math.floor(prng() * disruptive.length)]!;
     count(fault);
-    console.log(`fault: ${fault}`);
+    console.log(`${new Date().toISOString().slice(11, 19)} fault: ${fault}`);
     if (fault === 'worker-kill') await stack.restart('worker', prng() * 2000);
     else if (fault === 'temporal-restart') await temporalOutage(() => stack.restart('temporal', 500 + prng() * 2000));
     else if (fault === 'api-restart') await stack.restart('api', prng() * 2000);
