@@ -42,6 +42,7 @@ export function rawInput(externalReference: string): CashInInput {
     requestFingerprint: randomBytes(32).toString('hex'),
     creationRequestId: crypto.randomUUID(),
     latePaymentWindowMinutes: 1440,
+    createInline: true,
   };
 }
 

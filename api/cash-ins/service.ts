@@ -75,6 +75,7 @@ export class CashInService {
       requestFingerprint: fingerprint,
       latePaymentWindowMinutes: this.config.LATE_PAYMENT_WINDOW_MINUTES,
       creationRequestId: randomUUID(),
+      createInline: true,
     };
     return this.lifecycles.create(input);
   }

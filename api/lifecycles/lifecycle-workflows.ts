@@ -1,5 +1,4 @@
 import {
-  ServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
@@ -173,9 +172,10 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     const answered = await withinBudget(this.temporal, readWaitMs, () =>
       described.status.name === 'COMPLETED' ? (handle.result() as Promise<V>) : handle.query(this.spec.viewQuery),
     ).catch((err: unknown) => {
-      // No worker polls the task queue (all down, or not started yet): the same as one that does not answer.
-      if (isNoPollerError(err)) return undefined;
-      throw err;
+      // No worker polls the task queue (all down, or not started yet), or the workflow cannot answer (its task fails,
+      // say on a non-determinism error, which operators see in the UI): the same as a worker that does not answer.
+      if (err instanceof WorkflowNotFoundError) throw err;
+      return undefined;
     });
     if (answered) return answered.value;
     const stale = await this.staleView(described, input);
@@ -267,9 +267,4 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     const label = this.spec.noun.charAt(0).toUpperCase() + this.spec.noun.slice(1);
     return `${label} R$ ${formatBrl(amountCentavos)} · ref ${externalReference}`;
   }
-}
-
-/** gRPC FAILED_PRECONDITION: Temporal refuses a query outright when no worker has polled the task queue lately. */
-function isNoPollerError(err: unknown): boolean {
-  return err instanceof ServiceError && (err.cause as { code?: unknown } | undefined)?.code === 9;
 }

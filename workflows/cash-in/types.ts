@@ -42,6 +42,12 @@ export interface CashInInput {
   latePaymentWindowMinutes: number;
   /** A later run of a closed lifecycle (a refund or a late payment after it ended) starts from its last view. */
   resumeFrom?: CashInView;
+  /**
+   * Set by every starter since issue 14: the run creates its charge as a local activity in its first workflow task.
+   * Said in the input rather than by a patch marker, which costs every run a history event and a search-attribute
+   * upsert (TemporalChangeVersion). Runs without it decide by the marker, as they were recorded.
+   */
+  createInline?: true;
 }
 
 export interface TimelineEntry {

@@ -2,15 +2,13 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
-  isCancellation,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
-  TemporalFailure,
+  workflowInfo,
 } from '@temporalio/workflow';
-import { RetryState } from '@temporalio/common';
 import type { ConnectPspActivities } from '../../activities/index.js';
 import {
   connectPspCreateCashInLocalActivityOptions,
@@ -19,6 +17,7 @@ import {
 } from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
 import { parking } from '../lifecycle/attention.js';
+import { asActivityFailure } from '../lifecycle/as-activity-failure.js';
 import { CANCELLATION_REQUESTED, handleCancellation, shielded } from '../lifecycle/cancellation.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import {
@@ -55,7 +54,7 @@ const MAX_POLL_INTERVAL = 60 * MINUTE;
 const MAX_REFUND_ATTEMPTS = 30;
 /** Marks runs that went back to refund after their callbacks started (issue 8). */
 const REFUND_WHILE_CLOSING_PATCH = 'refund-while-closing';
-/** Marks runs whose create is a local activity in the first workflow task (issue 14). */
+/** Marked runs whose create is a local activity in the first workflow task (issue 14), before `createInline`. */
 const CREATE_INLINE_PATCH = 'create-local-activity';
 
 /**
@@ -338,15 +337,17 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
         openFinance: input.openFinance,
       };
       const summary = `create charge ${brl(input.amountCentavos)}`;
-      // Runs that record the marker create the charge inside the first workflow task; older histories replay their
-      // activity task.
-      const inline = patched(CREATE_INLINE_PATCH);
+      // Runs started with `createInline` (or, before it existed, that recorded the marker) create the charge inside
+      // the first workflow task; older histories replay their activity task. A flagged run whose first task ran on a
+      // worker that knew only the marker has the marker: its replay must ask for it again (a lookup, writes nothing).
+      const inline = input.createInline === true ? true : patched(CREATE_INLINE_PATCH);
+      if (input.createInline === true && workflowInfo().unsafe.isReplaying) patched(CREATE_INLINE_PATCH);
       const created = await parked.call(
         () =>
           inline
             ? local.createCashIn
                 .executeWithOptions({ ...connectPspCreateCashInLocalActivityOptions, summary }, [request])
-                .catch(asActivityFailure)
+                .catch(asActivityFailure('createCashIn'))
             : write.createCashIn.executeWithOptions({ ...connectPspWriteActivityOptions, summary }, [request]),
         { what: 'create the charge at ConnectPSP' },
       );
@@ -443,16 +444,6 @@ function now(): string {
 
 function describe(view: CashInView): string {
   return `**${view.status}** · ${brl(view.amountCentavos)} · ref \`${view.externalReference}\``;
-}
-
-/**
- * A local activity's failure reaches the workflow bare (the ApplicationFailure or TimeoutFailure itself), an
- * activity task's wrapped in an ActivityFailure. Wrapped the same way, both reach the parking and the refusal
- * handling in one shape.
- */
-function asActivityFailure(err: unknown): never {
-  if (err instanceof ActivityFailure || !(err instanceof TemporalFailure) || isCancellation(err)) throw err;
-  throw new ActivityFailure(err.message, 'createCashIn', undefined, RetryState.NON_RETRYABLE_FAILURE, undefined, err);
 }
 
 function applicationFailureOf(err: unknown): ApplicationFailure | undefined {

@@ -1,0 +1,14 @@
+import { ActivityFailure, isCancellation, TemporalFailure } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+
+/**
+ * A local activity's failure reaches the workflow bare (the ApplicationFailure or TimeoutFailure itself), an
+ * activity task's wrapped in an ActivityFailure. Wrapped the same way, both reach the parking and the refusal
+ * handling in one shape.
+ */
+export function asActivityFailure(activityType: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof ActivityFailure || !(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+    throw new ActivityFailure(err.message, activityType, undefined, RetryState.NON_RETRYABLE_FAILURE, undefined, err);
+  };
+}
