@@ -13,6 +13,7 @@ import { parkedMemory } from './parked-memory.js';
 import { sandboxHeadroom } from './sandbox-headroom.js';
 import { startBenchStack } from './stack.js';
 import { temporalCost } from './temporal-cost.js';
+import { createsRetried } from './cash-in-drivers.js';
 import { webhookAck, webhookAckNeeds } from './webhook-ack.js';
 
 /**
@@ -122,6 +123,8 @@ const results = {
   durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
   profile: profileName,
   sizes: profile,
+  /** API creates that answered 503 past their budget and were sent again (a stall of the machine shows here). */
+  createsRetried,
   machine: {
     cpuModel: cpus[0]?.model,
     cores: cpus.length,
