@@ -105,15 +105,19 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
   const rawSandboxUrl = `http://127.0.0.1:${rawSandboxPort}`;
   await children.waitForHttp('sandbox', `${sandboxUrl}/_sandbox/transactions`);
   await children.waitForHttp('raw-sandbox', `${rawSandboxUrl}/_sandbox/transactions`);
+  // No reconciliation sweep: every 5 minutes it queries each open lifecycle (thousands here, the parked figure's
+  // 5,000 included) and asks ConnectPSP about it, which would land on whichever figure runs at that moment.
   const workerPid = start('worker', 'worker/main.ts', {
     SANDBOX_PORT: String(sandboxPort),
     TEMPORAL_TASK_QUEUE: API_TASK_QUEUE,
     WORKER_METRICS_PORT: String(workerMetricsPort),
+    RECONCILE_INTERVAL_MINUTES: '0',
   });
   const rawWorkerPid = start('raw-worker', 'worker/main.ts', {
     SANDBOX_PORT: String(rawSandboxPort),
     TEMPORAL_TASK_QUEUE: RAW_TASK_QUEUE,
     WORKER_METRICS_PORT: String(rawWorkerMetricsPort),
+    RECONCILE_INTERVAL_MINUTES: '0',
   });
   const apiPid = start('api', 'api/main.ts', {
     SANDBOX_PORT: String(sandboxPort),
