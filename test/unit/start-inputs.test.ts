@@ -15,7 +15,9 @@ function temporalWithInputs(inputs: Record<string, unknown>) {
       getWorkflowExecutionHistory: async ({ execution }: { execution: { runId: string } }) => {
         calls.push(execution.runId);
         const payload = payloadConverter.toPayload(inputs[execution.runId]);
-        return { history: { events: [{ workflowExecutionStartedEventAttributes: { input: { payloads: [payload] } } }] } };
+        return {
+          history: { events: [{ workflowExecutionStartedEventAttributes: { input: { payloads: [payload] } } }] },
+        };
       },
     },
   } as unknown as Client & { options: { loadedDataConverter: LoadedDataConverter } };
