@@ -1,9 +1,3 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
-import { pino } from 'pino';
-import { createApp } from '../../api/app.js';
 import { PaymentAttention } from '../../workflows/search-attributes.js';
 import { cashInWorkflowId } from '../../workflows/cash-in/messages.js';
 import { cashOutWorkflowId, retryNowSignal } from '../../workflows/cash-out/messages.js';
@@ -11,6 +5,7 @@ import { rebalanceWorkflowId } from '../../workflows/rebalance/workflow.js';
 import { createSandbox } from '../../sandbox/app.js';
 import { TEST_API_KEY } from '../support/credentials.js';
 import { recordHistory } from '../support/histories.js';
+import { serveApi, unreachableTemporal } from '../support/api-server.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 // Our own faults (a replica with a wrong secret, ConnectPSP not knowing a transaction it gave us, no worker at
@@ -254,16 +249,10 @@ test('a lifecycle terminated by an operator still answers its last view, and a r
 });
 
 test('with Temporal unreachable, a create and a read answer 503 with Retry-After, bounded by their budgets', async () => {
-  // A Temporal client pointed at a port where nothing listens; no connect timeout of its own, only our budgets.
-  const connection = Connection.lazy({ address: '127.0.0.1:1' });
-  const temporal = new Client({ connection });
-  const server: Server = createApp({ config: stack.config, temporal, logger: pino({ level: 'silent' }) }).listen(
-    0,
-    '127.0.0.1',
-  );
-  await once(server, 'listening');
+  // No connect timeout of its own: only our budgets bound the answers.
+  const temporal = unreachableTemporal();
+  const { url, close } = await serveApi(stack.config, temporal.client);
   try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const call = async (method: string, path: string, body?: unknown) => {
       const started = Date.now();
       const res = await fetch(url + path, {
@@ -283,8 +272,7 @@ test('with Temporal unreachable, a create and a read answer 503 with Retry-After
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     }
   } finally {
-    server.closeAllConnections();
-    server.close();
-    await connection.close();
+    close();
+    await temporal.close();
   }
 });

@@ -1,12 +1,9 @@
-import type { Server } from 'node:http';
-import { once } from 'node:events';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Client, Connection } from '@temporalio/client';
-import { pino } from 'pino';
-import { createApp } from '../../api/app.js';
+import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../config/env.js';
 import { paymentSearchAttributes } from '../../workflows/search-attributes.js';
 import { TEST_API_KEY, TEST_API_KEYS_ENTRY } from '../support/credentials.js';
+import { serveApi, unreachableTemporal } from '../support/api-server.js';
 import { createTestEnv } from '../support/temporal.js';
 
 /**
@@ -15,14 +12,12 @@ import { createTestEnv } from '../support/temporal.js';
  */
 const config = loadConfig({ NODE_ENV: 'test', API_KEYS: TEST_API_KEYS_ENTRY });
 let env: TestWorkflowEnvironment;
-const servers: Server[] = [];
+const closers: (() => unknown)[] = [];
 
 async function serve(temporal: Client): Promise<string> {
-  const server = createApp({ config, temporal, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  servers.push(server);
-  const address = server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { url, close } = await serveApi(config, temporal);
+  closers.push(close);
+  return url;
 }
 
 const get = async (base: string, path: string) => {
@@ -47,17 +42,14 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    server.close();
-  }
+  for (const close of closers) await close();
   await env?.teardown();
 });
 
 test('a malformed, tampered or truncated cursor is a 400 naming `cursor`, decided without Temporal', async () => {
   // This Temporal is unreachable: any call to it would end in a 503 after retries, not in a 400.
-  const connection = Connection.lazy({ address: '127.0.0.1:1' });
-  const base = await serve(new Client({ connection }));
+  const temporal = unreachableTemporal();
+  const base = await serve(temporal.client);
   const real = (await get(await serve(env.client), '/v1/cash-ins?limit=1')).body.nextCursor as string;
   const [, payload = '', mac = ''] = real.split('.');
   const tampered = `v1.${payload}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
@@ -71,7 +63,7 @@ test('a malformed, tampered or truncated cursor is a 400 naming `cursor`, decide
       fields: [{ field: 'cursor', message: expect.any(String) }],
     });
   }
-  await connection.close();
+  await temporal.close();
 });
 
 test('a bad status or limit is a 400 naming the field', async () => {

@@ -1,11 +1,6 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
-import { pino } from 'pino';
-import { createApp } from '../../api/app.js';
 import { webhookSignature } from '../../connectpsp/signing.js';
 import { PaymentKind, PaymentReference } from '../../workflows/search-attributes.js';
+import { serveApi, unreachableTemporal } from '../support/api-server.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -64,23 +59,15 @@ test('an event for an unknown cash-in is acknowledged and kept as an unmatched-e
 });
 
 test('a webhook answers 503 when Temporal is unreachable, so ConnectPSP retries and nothing is lost', async () => {
-  // A Temporal client pointed at a port where nothing listens.
-  const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
-  const temporal = new Client({ connection });
-  const server: Server = createApp({ config: stack.config, temporal, logger: pino({ level: 'silent' }) }).listen(
-    0,
-    '127.0.0.1',
-  );
-  await once(server, 'listening');
+  const temporal = unreachableTemporal({ connectTimeout: '1 second' });
+  const { url, close } = await serveApi(stack.config, temporal.client);
   try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const res = await post(url, cashInPaidEvent('any-reference'), stack.config.CONNECTPSP_CRYPTO_TOKEN);
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.headers.get('retry-after')).toBeTruthy();
   } finally {
-    server.closeAllConnections();
-    server.close();
-    await connection.close();
+    close();
+    await temporal.close();
   }
 }, 60_000);
