@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -71,6 +71,10 @@ export async function startStack(overrides: Record<string, string> = {}, options
   // env.client shares the API's and the worker's data converter, so tests read payloads in clear.
   const dataConverter = createDataConverter(parsePayloadKeys(overrides.PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS));
   const apiPort = await freePort();
+  // Held from now on: the dev server started below (or a parallel suite) could take the port before the API listens.
+  const server: Server = createServer();
+  server.listen(apiPort, '127.0.0.1');
+  await once(server, 'listening');
   const uiPort = options.ui ? await freePort() : undefined;
   const env = await createTestEnv({
     dataConverter,
@@ -125,8 +129,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
       })
     : env.client;
   const connectPsp = ConnectPspClient.fromConfig(config);
-  const server: Server = createApp({ config, temporal, logger, connectPsp, tracing }).listen(apiPort, '127.0.0.1');
-  await once(server, 'listening');
+  server.on('request', createApp({ config, temporal, logger, connectPsp, tracing }));
   const apiUrl = `http://127.0.0.1:${apiPort}`;
 
   const request = async (
