@@ -1,5 +1,6 @@
 // The default export: tsx loads the CommonJS proto package that way (see test/support/temporal.ts).
 import proto from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { cashInWorkflowId } from '../workflows/cash-in/messages.js';
 import { apiCreate, reference, settled } from './cash-in-drivers.js';
 import type { BenchStack } from './stack.js';
@@ -8,11 +9,15 @@ const EventType = proto.temporal.api.enums.v1.EventType;
 
 /**
  * What Temporal Cloud bills as Actions, counted from a history (docs.temporal.io/cloud/actions). Each rule is one
- * history event type and how many Actions it is worth. Conservative where the pricing is ambiguous:
- * - an update-with-start counts its start and its update (1 + 1); so would a signal-with-start;
+ * history event type and how many Actions it is worth:
+ * - an update-with-start counts its start and its update (1 + 1), as the docs say; a signal-with-start would be 1;
  * - every activity attempt counts (`attempt` of ActivityTaskStarted), retries included;
- * - every local-activity marker counts 1 (Cloud may bill a workflow task's local activities as one);
- * - queries, heartbeats and rejected updates leave no event: the happy path has none.
+ * - the local activities of one workflow task count 1 together (all its `RecordMarker`s are one Action); a patch
+ *   marker is not a local activity, but counts 1 here too (conservative);
+ * - a search-attribute upsert counts 1, except one that only sets `TemporalChangeVersion` (the SDK's, for patches);
+ * - a memo upsert counts 1 (conservative: the docs do not list it).
+ * Not in a history, so not counted here: every query a worker answers is 1 Action (each GET of a running
+ * lifecycle, and the reconciliation sweep's one per running lifecycle per pass); a rejected update is 1.
  */
 export const BILLABLE_EVENT_RULES: Record<string, string> = {
   EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: 'workflow started (client start, continue-as-new, child start): 1',
@@ -20,12 +25,12 @@ export const BILLABLE_EVENT_RULES: Record<string, string> = {
   EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: 'update accepted: 1',
   EVENT_TYPE_ACTIVITY_TASK_STARTED: 'activity attempt: 1 per attempt',
   EVENT_TYPE_TIMER_STARTED: 'timer started: 1',
-  EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 'search attributes upserted: 1',
+  EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 'search attributes upserted: 1 (TemporalChangeVersion alone: 0)',
   EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED: 'memo upserted: 1',
   EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: 'child workflow started: 1',
   EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: 'signal to another workflow: 1',
   EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: 'cancel of another workflow: 1',
-  EVENT_TYPE_MARKER_RECORDED: 'local activity or side effect marker: 1',
+  EVENT_TYPE_MARKER_RECORDED: 'markers of one workflow task (local activities, side effects, patches): 1',
 };
 
 /** One happy-path cash-in through the API (create, auto-pay, webhook, SETTLED), then its cost read from Temporal. */
@@ -39,14 +44,15 @@ export async function temporalCost(stack: BenchStack) {
   const events = history.events ?? [];
   const byType: Record<string, number> = {};
   const actions: Record<string, number> = {};
+  let markersBilledInTask: number | undefined;
   for (const event of events) {
     const name = EventType[event.eventType ?? 0] ?? String(event.eventType);
     byType[name] = (byType[name] ?? 0) + 1;
     if (BILLABLE_EVENT_RULES[name] === undefined) continue;
-    const worth =
-      event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
-        ? Math.max(1, event.activityTaskStartedEventAttributes?.attempt ?? 1)
-        : 1;
+    const worth = actionsOf(event, markersBilledInTask);
+    if (event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED) {
+      markersBilledInTask = Number(event.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? 0);
+    }
     actions[name] = (actions[name] ?? 0) + worth;
   }
   return {
@@ -59,4 +65,26 @@ export async function temporalCost(stack: BenchStack) {
     billableRules: BILLABLE_EVENT_RULES,
     targets: { billableActions: 5, historyEvents: 15 },
   };
+}
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+/** The Actions one billable event is worth (see BILLABLE_EVENT_RULES). */
+function actionsOf(event: HistoryEvent, markersBilledInTask: number | undefined): number {
+  switch (event.eventType) {
+    case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+      return Math.max(1, event.activityTaskStartedEventAttributes?.attempt ?? 1);
+    case EventType.EVENT_TYPE_MARKER_RECORDED: {
+      const task = Number(event.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? 0);
+      return task === markersBilledInTask ? 0 : 1;
+    }
+    case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+      const fields = Object.keys(
+        event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {},
+      );
+      return fields.length > 0 && fields.every((f) => f === 'TemporalChangeVersion') ? 0 : 1;
+    }
+    default:
+      return 1;
+  }
 }
