@@ -60,6 +60,7 @@ export function rawInput(externalReference: string): CashInInput {
     creationRequestId: crypto.randomUUID(),
     latePaymentWindowMinutes: 1440,
     createInline: true,
+    leavesExpiryTimer: true,
   };
 }
 

@@ -76,6 +76,7 @@ export class CashInService {
       latePaymentWindowMinutes: this.config.LATE_PAYMENT_WINDOW_MINUTES,
       creationRequestId: randomUUID(),
       createInline: true,
+      leavesExpiryTimer: true,
     };
     return this.lifecycles.create(input);
   }

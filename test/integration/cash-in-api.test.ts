@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import proto from '@temporalio/proto';
 import { Webhook } from 'standardwebhooks';
 import { ConnectPspClient } from '../../connectpsp/client.js';
 import { recordHistory } from '../support/histories.js';
@@ -24,6 +25,16 @@ async function createCashIn(overrides: Record<string, unknown> = {}) {
   const body = { externalReference: reference('order'), amount: '25.90', payer, ...overrides };
   const res = await stack.api('POST', '/v1/cash-ins', body);
   return { body, res };
+}
+
+const { EventType } = proto.temporal.api.enums.v1;
+
+/** The event types of a finished run's history, by name. */
+async function eventTypes(externalReference: string): Promise<string[]> {
+  const handle = stack.env.client.workflow.getHandle(`cash-in:${externalReference}`);
+  await handle.result();
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).map((e) => EventType[e.eventType ?? 0]!);
 }
 
 async function pay(transactionId: string) {
@@ -56,6 +67,11 @@ test('a cash-in answers 201 with the QR code, then settles automatically once pa
     'PAID',
     'SETTLED',
   ]);
+  // Completed in the task the payment woke: the expiry timer is left for Temporal to drop, not cancelled.
+  const events = await eventTypes(body.externalReference);
+  expect(events).toContain('EVENT_TYPE_TIMER_STARTED');
+  expect(events).not.toContain('EVENT_TYPE_TIMER_CANCELED');
+  expect(events.length).toBeLessThanOrEqual(15);
   await recordHistory(stack.env.client, `cash-in:${body.externalReference}`, 'cash-in-auto-settled');
 });
 
@@ -121,6 +137,10 @@ test('in manual mode a paid cash-in waits for settle; settling twice is a 409 na
   expect(again.status).toBe(409);
   expect(again.body.currentStatus).toBe('SETTLED');
   await stack.waitFor(`/v1/cash-ins/${body.externalReference}`, (b) => b.status === 'SETTLED');
+  // It waited on after the payment, so the expiry timer was cancelled then and never fired into that wait.
+  const events = await eventTypes(body.externalReference);
+  expect(events).toContain('EVENT_TYPE_TIMER_CANCELED');
+  expect(events).not.toContain('EVENT_TYPE_TIMER_FIRED');
   await recordHistory(stack.env.client, `cash-in:${body.externalReference}`, 'cash-in-manual-settled');
 });
 

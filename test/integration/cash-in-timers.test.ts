@@ -54,6 +54,9 @@ function input(overrides: Partial<CashInInput> = {}): CashInInput {
     requestFingerprint: 'fp',
     creationRequestId: `req-${n}`,
     latePaymentWindowMinutes: 60,
+    // What the API starts every cash-in with (api/cash-ins/service.ts).
+    createInline: true,
+    leavesExpiryTimer: true,
     ...overrides,
   };
 }

@@ -48,6 +48,11 @@ export interface CashInInput {
    * upsert (TemporalChangeVersion). Runs without it decide by the marker, as they were recorded.
    */
   createInline?: true;
+  /**
+   * Set by every starter since issue 14's second change: a run that the payment completes at once leaves its
+   * expiry timer pending instead of cancelling it (no TIMER_CANCELED event). Runs without it cancel the timer.
+   */
+  leavesExpiryTimer?: true;
 }
 
 export interface TimelineEntry {

@@ -19,6 +19,7 @@ import { formatBrl } from '../../connectpsp/money.js';
 import { parking } from '../lifecycle/attention.js';
 import { asActivityFailure } from '../lifecycle/as-activity-failure.js';
 import { CANCELLATION_REQUESTED, handleCancellation, shielded } from '../lifecycle/cancellation.js';
+import { deadline } from '../lifecycle/deadline.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import {
   cashInEventSignal,
@@ -367,10 +368,19 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
 
     // 2. Wait for the payment or the deadline; at the deadline, ask ConnectPSP before declaring EXPIRED.
     const untilDeadline = Math.max(0, Date.parse(view.expiresAt!) - Date.now());
-    const woken = await condition(
-      () => accepted() !== undefined || refundQueue.length > 0 || cancelRequested(),
-      untilDeadline,
-    );
+    const wakes = () => accepted() !== undefined || refundQueue.length > 0 || cancelRequested();
+    let woken: boolean;
+    if (input.leavesExpiryTimer === true) {
+      // Runs started with the flag leave the timer pending when they complete in the task the payment woke
+      // (auto settlement, nothing to give back): one history event fewer. Older runs cancel it, as recorded.
+      const expiry = deadline(untilDeadline);
+      await condition(() => wakes() || expiry.passed());
+      woken = wakes();
+      const completesNow = accepted() !== undefined && input.settlement.mode === 'auto' && refundQueue.length === 0;
+      if (woken && !completesNow) expiry.cancel();
+    } else {
+      woken = await condition(wakes, untilDeadline);
+    }
     if (!woken) {
       const transactionId = view.connectPsp.transactionId;
       const remote = await parked.call(() => read.getCashIn({ id: transactionId }), {
