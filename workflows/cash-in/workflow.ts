@@ -377,7 +377,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       await condition(() => wakes() || expiry.passed());
       woken = wakes();
       const completesNow = accepted() !== undefined && input.settlement.mode === 'auto' && refundQueue.length === 0;
-      if (woken && !completesNow) expiry.cancel();
+      if (woken && !completesNow) await expiry.cancel();
     } else {
       woken = await condition(wakes, untilDeadline);
     }
