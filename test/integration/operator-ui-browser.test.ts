@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
@@ -17,7 +18,11 @@ if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI:
 if (!available) console.warn(`Skipping the Web UI browser test: no ${CHROMIUM} (apt-get install -y chromium)`);
 const maybe = available ? test : test.skip;
 
-const IMAGES = path.join(PROJECT_ROOT, 'docs/images');
+// The runbook's screenshots are refreshed on request only, so a test run leaves the working tree as it found it.
+const IMAGES =
+  process.env.RECORD_SCREENSHOTS === '1'
+    ? path.join(PROJECT_ROOT, 'docs/images')
+    : mkdtempSync(path.join(tmpdir(), 'ui-screenshots-'));
 const tag = Date.now().toString(36);
 const payer = { name: 'Helena Navegador Souza', document: '52998224725' };
 const payee = { name: 'Otavio Navegador Lima', document: '11144477735' };
