@@ -15,12 +15,20 @@ const logger = createLogger('worker', config.LOG_LEVEL);
 // Installed before anything slow: a worker still connecting or bundling has nothing to drain and exits at once; a
 // running one stops polling and drains, and run() below resolves.
 let worker: Worker | undefined = undefined;
+const STOP_DEADLINE_MS = 4000;
 let stopRequested = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     stopRequested = true;
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    else process.exit(0);
+    if (worker?.getState() !== 'RUNNING') process.exit(0);
+    worker.shutdown();
+    // Draining waits for a workflow task's local activity too, which may be retrying against a slow ConnectPSP.
+    // A stop ends within 5 s all the same: Temporal hands what was cut short to another worker, which makes the
+    // same calls with the same idempotency keys.
+    setTimeout(() => {
+      logger.warn({ afterMs: STOP_DEADLINE_MS }, 'worker stopped before its tasks drained');
+      process.exit(0);
+    }, STOP_DEADLINE_MS).unref();
   });
 }
 
