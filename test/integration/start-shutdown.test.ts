@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/ports.js';
@@ -42,7 +42,7 @@ async function startStack(dataDir: string) {
   let output = '';
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exit, output: () => output };
+  return { child, exit, output: () => output, env };
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
@@ -79,4 +79,44 @@ describe('npm start (scripts/start.ts) stopped with SIGTERM', () => {
     expect(stack.output()).toContain('Stopped.');
     expect(survivors(pgid, dataDir)).toEqual([]);
   });
+});
+
+test('a stop while a create waits on a slow ConnectPSP ends within seconds, not when ConnectPSP answers', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'start-shutdown-'));
+  try {
+    const stack = await startStack(dataDir);
+    await waitFor(() => stack.output().includes('PIX agent is up'), 'the stack');
+    const sandbox = `http://127.0.0.1:${stack.env.SANDBOX_PORT}`;
+    // ConnectPSP holds every charge for a minute: the worker's local activity is in the middle of its call.
+    const faults = await fetch(`${sandbox}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoints: { 'POST /cash-in': { latencyMs: 60_000 } } }),
+    });
+    expect(faults.status).toBe(200);
+    const apiKey = readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim();
+    const create = fetch(`http://127.0.0.1:${stack.env.API_PORT}/v1/cash-ins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({
+        externalReference: `slow-${Date.now()}`,
+        amount: '10.00',
+        payer: { name: 'Maria Silva', document: '52998224725' },
+      }),
+    }).catch(() => undefined);
+    // Within two seconds the create has reached the worker, whose local activity is now waiting on ConnectPSP.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const signalled = Date.now();
+    stack.child.kill('SIGTERM');
+    const code = await stack.exit;
+    const stoppedInMs = Date.now() - signalled;
+    await create;
+    console.log(`stopped in ${stoppedInMs} ms with a create held by ConnectPSP`);
+    expect(code).toBe(0);
+    expect(stack.output()).not.toMatch(/SIGKILL/);
+    // A drain that waited for ConnectPSP would take the rest of its minute.
+    expect(stoppedInMs).toBeLessThan(15_000);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
