@@ -62,3 +62,15 @@ export const connectPspCreateCashInLocalActivityOptions: LocalActivityOptions = 
   startToCloseTimeout: ATTEMPT_TIMEOUT,
   retry,
 };
+
+/**
+ * getCashOut as a local activity, for the status checks of runs started with `pollsInline`: the answer lands in the
+ * workflow task that asked, without an activity task, its dispatch and a second workflow task (5 history events
+ * fewer per check). A read is safe to cut and repeat, so an attempt gets 20 s, and a retry due later than 5 s
+ * waits on a timer between workflow tasks instead of holding one open.
+ */
+export const connectPspReadLocalActivityOptions: LocalActivityOptions = {
+  startToCloseTimeout: '20 seconds',
+  localRetryThreshold: '5 seconds',
+  retry: connectPspReadActivityOptions.retry,
+};

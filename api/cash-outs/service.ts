@@ -68,6 +68,7 @@ export class CashOutService {
       creationRequestId: randomUUID(),
       refundWindowMinutes: this.config.CASH_OUT_REFUND_WINDOW_MINUTES,
       firstPollSeconds: this.config.CASH_OUT_FIRST_POLL_SECONDS,
+      pollsInline: true,
     });
   }
 

@@ -41,6 +41,11 @@ export interface CashOutInput {
   firstPollSeconds: number;
   /** A later run of a closed lifecycle (a return after the window) starts from its last view. */
   resumeFrom?: CashOutView;
+  /**
+   * Set by every starter since issue 14's third session: the run checks the payout's status at ConnectPSP as a
+   * local activity, inside the workflow task that asks. Runs without it use an activity task, as recorded.
+   */
+  pollsInline?: true;
 }
 
 export interface CashOutTimelineEntry {

@@ -1,8 +1,20 @@
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { ConnectPspActivities } from '../../activities/index.js';
-import { connectPspReadActivityOptions, connectPspWriteActivityOptions } from '../../activities/retry-policies.js';
+import {
+  connectPspReadActivityOptions,
+  connectPspReadLocalActivityOptions,
+  connectPspWriteActivityOptions,
+} from '../../activities/retry-policies.js';
 import { formatBrl } from '../../connectpsp/money.js';
 import { parking } from '../lifecycle/attention.js';
+import { asActivityFailure } from '../lifecycle/as-activity-failure.js';
 import { CANCELLATION_REQUESTED, handleCancellation, shielded } from '../lifecycle/cancellation.js';
 import { trackStatus } from '../lifecycle/status-tracker.js';
 import { cashOutEventSignal, cashOutViewQuery, createCashOutUpdate } from './messages.js';
@@ -12,6 +24,7 @@ import { cashOutEventOf, CashOutStatus, type CashOutInput, type CashOutPspEvent,
 // up could leave a payout ConnectPSP did make with no lifecycle watching it.
 const write = proxyActivities<ConnectPspActivities>(connectPspWriteActivityOptions);
 const read = proxyActivities<ConnectPspActivities>(connectPspReadActivityOptions);
+const local = proxyLocalActivities<ConnectPspActivities>(connectPspReadLocalActivityOptions);
 
 const MINUTE = 60_000;
 /** Cap of the growing interval between status checks of a payout whose webhook does not come. */
@@ -75,11 +88,15 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
   /** Asks ConnectPSP; a webhook that moves the lifecycle on meanwhile makes the answer moot. */
   const poll = async () => {
     const before = view.status;
+    const request = { id: view.connectPsp!.transactionId };
+    const summary = 'check payout status';
     const remote = await parked.call(
       () =>
-        read.getCashOut.executeWithOptions({ ...connectPspReadActivityOptions, summary: 'check payout status' }, [
-          { id: view.connectPsp!.transactionId },
-        ]),
+        input.pollsInline === true
+          ? local.getCashOut
+              .executeWithOptions({ ...connectPspReadLocalActivityOptions, summary }, [request])
+              .catch(asActivityFailure('getCashOut'))
+          : read.getCashOut.executeWithOptions({ ...connectPspReadActivityOptions, summary }, [request]),
       { what: 'check the payout at ConnectPSP', everyFailure: true, moot: () => view.status !== before },
     );
     if (remote) advance(cashOutEventOf(remote, 'POLL', now()), 'found by polling ConnectPSP');
