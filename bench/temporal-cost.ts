@@ -1,6 +1,5 @@
 // The default export: tsx loads the CommonJS proto package that way (see test/support/temporal.ts).
 import proto from '@temporalio/proto';
-import type { WorkflowHandle } from '@temporalio/client';
 import { cashInWorkflowId } from '../workflows/cash-in/messages.js';
 import { apiCreate, reference, settled } from './cash-in-drivers.js';
 import type { BenchStack } from './stack.js';
@@ -67,7 +66,7 @@ export async function temporalCost(stack: BenchStack) {
   };
 }
 
-type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
 /** The Actions one billable event is worth (see BILLABLE_EVENT_RULES). */
 function actionsOf(event: HistoryEvent, markersBilledInTask: number | undefined): number {
