@@ -3,8 +3,8 @@ import type { BalanceResponse, CashIn, CashOut, RefundCashInResponse } from '../
 import type { BalanceResult, CashInResult, CashOutResult, RefundResult } from './types.js';
 
 /**
- * From ConnectPSP's wire shapes to the activities' results: BRL numbers become centavos, absent fields become
- * `null` (so results are stable JSON), and personal data is left behind.
+ * From ConnectPSP's wire shapes to the activities' results: BRL numbers become centavos, absent fields are left
+ * out (as everywhere inside; the API writes them as `null`), and personal data is left behind.
  */
 
 export function toCashInResult(cashIn: CashIn): CashInResult {
@@ -14,17 +14,14 @@ export function toCashInResult(cashIn: CashIn): CashInResult {
     externalReference: cashIn.externalReference,
     status: cashIn.status,
     amountCentavos: brlToCentavos(cashIn.amount),
-    endToEndId: cashIn.endToEndId ?? null,
-    originalEndToEndId: cashIn.originalEndToEndId ?? null,
-    pixData:
-      cashIn.pixData == null
-        ? null
-        : { copyAndPaste: cashIn.pixData.copyAndPaste, qrCodeImageBase64: cashIn.pixData.qrCodeImageBase64 },
-    paymentUrl: cashIn.paymentUrl ?? null,
+    endToEndId: cashIn.endToEndId ?? undefined,
+    originalEndToEndId: cashIn.originalEndToEndId ?? undefined,
+    copyAndPaste: cashIn.pixData?.copyAndPaste ?? undefined,
+    paymentUrl: cashIn.paymentUrl ?? undefined,
     requestedAt: cashIn.requestedAt,
-    paidAt: cashIn.paidAt ?? null,
-    refundedAt: cashIn.refundedAt ?? null,
-    expiredAt: cashIn.expiredAt ?? null,
+    paidAt: cashIn.paidAt ?? undefined,
+    refundedAt: cashIn.refundedAt ?? undefined,
+    expiredAt: cashIn.expiredAt ?? undefined,
   };
 }
 
@@ -34,9 +31,9 @@ export function toRefundResult(refund: RefundCashInResponse): RefundResult {
     internalCode: refund.internalCode,
     externalReference: refund.externalReference,
     endToEndId: refund.endToEndId,
-    originalEndToEndId: refund.originalEndToEndId ?? null,
-    status: refund.status ?? null,
-    refundedAt: refund.refundedAt ?? null,
+    originalEndToEndId: refund.originalEndToEndId ?? undefined,
+    status: refund.status ?? undefined,
+    refundedAt: refund.refundedAt ?? undefined,
   };
 }
 
@@ -47,13 +44,13 @@ export function toCashOutResult(cashOut: CashOut): CashOutResult {
     externalReference: cashOut.externalReference,
     status: cashOut.status,
     amountCentavos: brlToCentavos(cashOut.amount),
-    endToEndId: cashOut.endToEndId ?? null,
-    originalEndToEndId: cashOut.originalEndToEndId ?? null,
-    failure: cashOut.failure == null ? null : { code: cashOut.failure.code, message: cashOut.failure.message },
-    requestedAt: cashOut.requestedAt ?? null,
-    completedAt: cashOut.completedAt ?? null,
-    failedAt: cashOut.failedAt ?? null,
-    refundedAt: cashOut.refundedAt ?? null,
+    endToEndId: cashOut.endToEndId ?? undefined,
+    originalEndToEndId: cashOut.originalEndToEndId ?? undefined,
+    failure: cashOut.failure == null ? undefined : { code: cashOut.failure.code, message: cashOut.failure.message },
+    requestedAt: cashOut.requestedAt ?? undefined,
+    completedAt: cashOut.completedAt ?? undefined,
+    failedAt: cashOut.failedAt ?? undefined,
+    refundedAt: cashOut.refundedAt ?? undefined,
   };
 }
 

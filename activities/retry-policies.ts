@@ -8,7 +8,7 @@ import { NON_RETRYABLE_ERROR_TYPES, OUR_FAULT_TYPES } from '../connectpsp/non-re
  * Transient failures (5xx, 429, timeouts, network) are retried here, by Temporal, without limit. The listed
  * types are never retried by the activity: a business refusal is the lifecycle's outcome, and one of
  * {@link OUR_FAULT_TYPES} goes to the workflow at once so that it can show the episode (attention) and make the
- * same call again with its own capped backoff (`workflows/lifecycle/attention.ts`). Activities also mark every
+ * same call again with its own capped backoff (`workflows/lifecycle/our-faults.ts`). Activities also mark every
  * business failure non-retryable one by one, because ConnectPSP may add codes this list does not know.
  *
  * Which of our faults is safe to retry, per write. Every write carries an idempotency key derived from the
@@ -64,7 +64,7 @@ export const connectPspCreateCashInLocalActivityOptions: LocalActivityOptions = 
 };
 
 /**
- * getCashOut as a local activity, for the status checks of runs started with `pollsInline`: the answer lands in the
+ * getCashOut as a local activity, for a payout's status checks: the answer lands in the
  * workflow task that asked, without an activity task, its dispatch and a second workflow task (5 history events
  * fewer per check). A read is safe to cut and repeat, so an attempt gets 20 s, and a retry due later than 5 s
  * waits on a timer between workflow tasks instead of holding one open.

@@ -29,7 +29,7 @@ export interface CreateCashInInput extends OperationInput {
   payer: { name: string; document: string };
   /** Validity of the QR code; ConnectPSP's default is 1440 (24 h). */
   expirationInMinutes?: number;
-  /** Present for the OpenFinance flow: the result then has a `paymentUrl` instead of `pixData`. */
+  /** Present for the OpenFinance flow: the result then has a `paymentUrl` instead of `copyAndPaste`. */
   openFinance?: { redirectUrl?: string };
 }
 
@@ -53,17 +53,20 @@ export interface CashInResult {
   status: CashInStatus;
   amountCentavos: number;
   /** `E…` once paid; `D…` once refunded. */
-  endToEndId: string | null;
+  endToEndId?: string;
   /** The original `E…` when `endToEndId` is a devolution id. */
-  originalEndToEndId: string | null;
-  /** QR code while awaiting payment (QR flow). */
-  pixData: { copyAndPaste: string; qrCodeImageBase64: string } | null;
+  originalEndToEndId?: string;
+  /**
+   * The BR Code while awaiting payment (QR flow). ConnectPSP's PNG of it is left behind: it would travel through
+   * every history that holds this result, and the API renders the image from this text.
+   */
+  copyAndPaste?: string;
   /** Where to send the payer (OpenFinance flow). */
-  paymentUrl: string | null;
+  paymentUrl?: string;
   requestedAt: string;
-  paidAt: string | null;
-  refundedAt: string | null;
-  expiredAt: string | null;
+  paidAt?: string;
+  refundedAt?: string;
+  expiredAt?: string;
 }
 
 export interface RefundResult {
@@ -72,10 +75,10 @@ export interface RefundResult {
   externalReference: string;
   /** The new `D…` devolution id. */
   endToEndId: string;
-  originalEndToEndId: string | null;
+  originalEndToEndId?: string;
   /** Status as ConnectPSP reported it in the 202, when it did. */
-  status: CashInStatus | null;
-  refundedAt: string | null;
+  status?: CashInStatus;
+  refundedAt?: string;
 }
 
 export type CashOutDestinationInput =
@@ -99,14 +102,14 @@ export interface CashOutResult {
   externalReference: string;
   status: CashOutStatus;
   amountCentavos: number;
-  endToEndId: string | null;
-  originalEndToEndId: string | null;
+  endToEndId?: string;
+  originalEndToEndId?: string;
   /** Why it FAILED, e.g. `PIX_KEY_NOT_FOUND`. */
-  failure: { code: string; message: string } | null;
-  requestedAt: string | null;
-  completedAt: string | null;
-  failedAt: string | null;
-  refundedAt: string | null;
+  failure?: { code: string; message: string };
+  requestedAt?: string;
+  completedAt?: string;
+  failedAt?: string;
+  refundedAt?: string;
 }
 
 export interface BankBalance {

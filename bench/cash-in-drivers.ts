@@ -4,7 +4,7 @@ import { SANDBOX_CREDENTIALS } from '../config/env.js';
 import { centavosToBrl } from '../connectpsp/money.js';
 import { webhookSignature } from '../connectpsp/signing.js';
 import { cashInEventSignal, cashInWorkflowId, createCashInUpdate } from '../workflows/cash-in/messages.js';
-import type { CashInInput, CashInPspEvent, CashInView } from '../workflows/cash-in/types.js';
+import type { NewCashIn, CashInPspEvent, CashInView } from '../workflows/cash-in/types.js';
 import { cashIn } from '../workflows/cash-in/workflow.js';
 import { PaymentAmountCentavos, PaymentKind, PaymentReference, PaymentStatus } from '../workflows/search-attributes.js';
 import { RAW_TASK_QUEUE, type BenchStack } from './stack.js';
@@ -49,8 +49,9 @@ export async function apiCreate(stack: BenchStack, externalReference: string): P
 }
 
 /** The API's input to `cashIn`, field for field, with the defaults the API fills in. */
-export function rawInput(externalReference: string): CashInInput {
+export function rawInput(externalReference: string): NewCashIn {
   return {
+    kind: 'new',
     externalReference,
     amountCentavos: AMOUNT_CENTAVOS,
     expirationInMinutes: 1440,
@@ -59,8 +60,6 @@ export function rawInput(externalReference: string): CashInInput {
     requestFingerprint: randomBytes(32).toString('hex'),
     creationRequestId: crypto.randomUUID(),
     latePaymentWindowMinutes: 1440,
-    createInline: true,
-    leavesExpiryTimer: true,
   };
 }
 

@@ -24,7 +24,7 @@ export const BUSINESS_REFUSAL_TYPES = [
  * Our own faults and contract surprises: wrong credentials or signing key, an answer that breaks the contract,
  * and a 404 for a transaction ConnectPSP itself gave us. They say nothing about the payment, so they never end a
  * lifecycle: the activity fails fast and the workflow parks, asking again with capped backoff, until an operator
- * fixes the cause (`workflows/lifecycle/attention.ts`).
+ * fixes the cause (`workflows/lifecycle/our-faults.ts`).
  */
 export const OUR_FAULT_TYPES = [
   'INVALID_CREDENTIALS',

@@ -35,7 +35,7 @@ export function cashInRoutes(service: CashInService, temporal: Client, config: C
     res
       .status(created ? 201 : 200)
       .location(`/v1/cash-ins/${encodeURIComponent(view.externalReference)}`)
-      .json(presentCashIn(view));
+      .json(await presentCashIn(view));
   });
 
   router.get('/', async (req, res) => {
@@ -44,13 +44,13 @@ export function cashInRoutes(service: CashInService, temporal: Client, config: C
   });
 
   router.get('/:externalReference', async (req, res) => {
-    res.json(presentCashIn(await service.get(reference(req.params.externalReference))));
+    res.json(await presentCashIn(await service.get(reference(req.params.externalReference))));
   });
 
   router.post('/:externalReference/settle', async (req, res) => {
     const view = await service.settle(reference(req.params.externalReference));
     requestLogger(res).info(paymentFields(view), 'cash-in settled by the service');
-    res.json(presentCashIn(view));
+    res.json(await presentCashIn(view));
   });
 
   router.post('/:externalReference/refund', async (req, res) => {
@@ -58,7 +58,7 @@ export function cashInRoutes(service: CashInService, temporal: Client, config: C
     const body = parseOrThrow(refundBodySchema, req.body ?? {}, 'body');
     const view = await service.refund(externalReference, body);
     requestLogger(res).info({ ...paymentFields(view), reason: body.reason }, 'cash-in refund requested');
-    res.status(202).json(presentCashIn(view));
+    res.status(202).json(await presentCashIn(view));
   });
 
   return router;

@@ -11,27 +11,33 @@ import {
   refundCashInUpdate,
   settleCashInUpdate,
 } from '../../workflows/cash-in/messages.js';
-import type { CashInInput, CashInPspEvent, CashInView, RefundRequest } from '../../workflows/cash-in/types.js';
+import type {
+  CashInInput,
+  CashInPspEvent,
+  CashInView,
+  NewCashIn,
+  RefundRequest,
+} from '../../workflows/cash-in/types.js';
 import { conflict, unavailable, type Problem } from '../problem.js';
 import type { LastKnown } from '../lifecycles/last-known.js';
-import { LifecycleWorkflows, type DeliveryOutcome, type Known } from '../lifecycles/lifecycle-workflows.js';
+import { LifecycleWorkflows, type DeliveryOutcome, type MaybeStale } from '../lifecycles/lifecycle-workflows.js';
 import { requestFingerprint } from '../request-fingerprint.js';
 import type { CreateCashInBody } from '../schemas/cash-in.js';
 
-export type CreateOutcome = { created: boolean; view: Known<CashInView> };
+export type CreateOutcome = { created: boolean; view: MaybeStale<CashInView> };
 
 /**
  * Everything the API asks Temporal about cash-ins. One workflow per `externalReference`; a lifecycle whose
- * run closed is reopened in a new run (`resumeFrom`) for a refund or a late payment, never duplicated.
+ * run closed is reopened in a new run for a refund or a late payment, never duplicated.
  */
 export class CashInService {
-  private readonly lifecycles: LifecycleWorkflows<CashInView, CashInPspEvent, CashInInput>;
+  private readonly lifecycles: LifecycleWorkflows<CashInView, CashInPspEvent, NewCashIn>;
 
   constructor(
     private readonly temporal: Client,
     private readonly config: Config,
   ) {
-    this.lifecycles = new LifecycleWorkflows<CashInView, CashInPspEvent, CashInInput>(
+    this.lifecycles = new LifecycleWorkflows<CashInView, CashInPspEvent, NewCashIn>(
       temporal,
       config.TEMPORAL_TASK_QUEUE,
       {
@@ -42,19 +48,7 @@ export class CashInService {
         createUpdate: createCashInUpdate,
         viewQuery: cashInViewQuery,
         eventSignal: cashInEventSignal,
-        resumeInput: (view: CashInView): CashInInput => ({
-          externalReference: view.externalReference,
-          amountCentavos: view.amountCentavos,
-          expirationInMinutes: 0,
-          payer: { name: '', document: '' },
-          settlement: { mode: view.settlementMode, windowMinutes: 0 },
-          requestFingerprint: view.requestFingerprint,
-          latePaymentWindowMinutes: config.LATE_PAYMENT_WINDOW_MINUTES,
-          creationRequestId: view.creationRequestId,
-          callbackUrl: view.callbackUrl,
-          resumeFrom: view,
-        }),
-        isNews,
+        mustReopenFor,
         staleView,
       },
       { createWaitMs: config.CREATE_WAIT_SECONDS * 1000, readWaitMs: config.READ_WAIT_MS },
@@ -63,7 +57,8 @@ export class CashInService {
 
   async create(body: CreateCashInBody): Promise<CreateOutcome> {
     const fingerprint = requestFingerprint(body);
-    const input: CashInInput = {
+    const input: NewCashIn = {
+      kind: 'new',
       externalReference: body.externalReference,
       amountCentavos: body.amount,
       expirationInMinutes: body.expirationInMinutes,
@@ -75,13 +70,11 @@ export class CashInService {
       requestFingerprint: fingerprint,
       latePaymentWindowMinutes: this.config.LATE_PAYMENT_WINDOW_MINUTES,
       creationRequestId: randomUUID(),
-      createInline: true,
-      leavesExpiryTimer: true,
     };
     return this.lifecycles.create(input);
   }
 
-  get(externalReference: string): Promise<Known<CashInView>> {
+  get(externalReference: string): Promise<MaybeStale<CashInView>> {
     return this.lifecycles.get(externalReference);
   }
 
@@ -90,22 +83,13 @@ export class CashInService {
     return this.runningUpdate(externalReference, () => handle.executeUpdate(settleCashInUpdate));
   }
 
+  /** A refund of a running cash-in, or of a closed one (reopened from its last view for it), in one call. */
   async refund(externalReference: string, request: RefundRequest): Promise<CashInView> {
-    const workflowId = cashInWorkflowId(externalReference);
-    const handle = this.temporal.workflow.getHandle(workflowId);
     const current = await this.get(externalReference);
     // A stale view lacks the payments: never decide a refund (or reopen a lifecycle) on it.
     if (current.stale) throw unavailable('The cash-in’s workflow did not answer in time; retry shortly');
     if (current.status !== 'SETTLED' && current.status !== 'PAID') throw invalidState(current.status);
-    if (await this.lifecycles.isRunning(externalReference)) {
-      return this.runningUpdate(externalReference, () => handle.executeUpdate(refundCashInUpdate, { args: [request] }));
-    }
-    return this.runningUpdate(externalReference, () =>
-      this.temporal.workflow.executeUpdateWithStart(refundCashInUpdate, {
-        args: [request],
-        startWorkflowOperation: this.lifecycles.reopen(current),
-      }),
-    );
+    return this.runningUpdate(externalReference, () => this.lifecycles.update(current, refundCashInUpdate, [request]));
   }
 
   /** Delivers a verified ConnectPSP event; reopens a closed lifecycle when the event is news to it. */
@@ -138,25 +122,28 @@ function invalidState(status: string): Problem {
 }
 
 /** Whether a closed lifecycle has not seen this event yet (a new payment, or a refund it did not record). */
-function isNews(view: CashInView, event: CashInPspEvent): boolean {
+function mustReopenFor(view: CashInView, event: CashInPspEvent): boolean {
   if (event.eventType === 'CASHIN_PAID') return !view.payments.some((p) => p.endToEndId === event.endToEndId);
   return view.payments.some((p) => p.disposition !== 'REFUNDED' && p.endToEndId === event.originalEndToEndId);
 }
 
 /** The charge as its run's start input and search attributes tell it (no timeline: only the workflow has it). */
 function staleView({ input, status, startedAt }: LastKnown<CashInInput>): CashInView {
-  const base: CashInView = input.resumeFrom ?? {
-    externalReference: input.externalReference,
-    status: 'CREATING',
-    amountCentavos: input.amountCentavos,
-    settlementMode: input.settlement.mode,
-    createdAt: startedAt,
-    payments: [],
-    timeline: [],
-    requestFingerprint: input.requestFingerprint,
-    creationRequestId: input.creationRequestId,
-    callbackUrl: input.callbackUrl,
-    metadata: input.metadata,
-  };
+  const base: CashInView =
+    input.kind === 'reopened'
+      ? input.view
+      : {
+          externalReference: input.externalReference,
+          status: 'CREATING',
+          amountCentavos: input.amountCentavos,
+          settlementMode: input.settlement.mode,
+          createdAt: startedAt,
+          payments: [],
+          timeline: [],
+          requestFingerprint: input.requestFingerprint,
+          creationRequestId: input.creationRequestId,
+          callbackUrl: input.callbackUrl,
+          metadata: input.metadata,
+        };
   return { ...base, status: (status as CashInView['status'] | undefined) ?? base.status, attention: undefined };
 }

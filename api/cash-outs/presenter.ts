@@ -1,10 +1,10 @@
 import type { CashOutView } from '../../workflows/cash-out/types.js';
 import { presentAttention } from '../lifecycles/attention-presenter.js';
-import type { Known } from '../lifecycles/lifecycle-workflows.js';
+import type { MaybeStale } from '../lifecycles/lifecycle-workflows.js';
 import { formatAmount } from '../schemas/money.js';
 
 /** The cash-out as services see it: amounts as decimal strings, internal bookkeeping left out. */
-export function presentCashOut(view: Known<CashOutView>) {
+export function presentCashOut(view: MaybeStale<CashOutView>) {
   return {
     externalReference: view.externalReference,
     status: view.status,

@@ -7,28 +7,28 @@ import {
   cashOutWorkflowId,
   createCashOutUpdate,
 } from '../../workflows/cash-out/messages.js';
-import type { CashOutInput, CashOutPspEvent, CashOutView } from '../../workflows/cash-out/types.js';
+import type { CashOutInput, CashOutPspEvent, CashOutView, NewCashOut } from '../../workflows/cash-out/types.js';
 import { cashOut } from '../../workflows/cash-out/workflow.js';
 import type { LastKnown } from '../lifecycles/last-known.js';
-import { LifecycleWorkflows, type DeliveryOutcome, type Known } from '../lifecycles/lifecycle-workflows.js';
+import { LifecycleWorkflows, type DeliveryOutcome, type MaybeStale } from '../lifecycles/lifecycle-workflows.js';
 import { requestFingerprint } from '../request-fingerprint.js';
 import type { CreateCashOutBody } from '../schemas/cash-out.js';
 
-export type CreateCashOutOutcome = { created: boolean; view: Known<CashOutView> };
+export type CreateCashOutOutcome = { created: boolean; view: MaybeStale<CashOutView> };
 export type { DeliveryOutcome };
 
 /**
  * Everything the API asks Temporal about cash-outs. One workflow per `externalReference`, never started twice;
- * a lifecycle whose run closed is reopened in a new run (`resumeFrom`) only to record a late return.
+ * a lifecycle whose run closed is reopened in a new run only to record a late return.
  */
 export class CashOutService {
-  private readonly lifecycles: LifecycleWorkflows<CashOutView, CashOutPspEvent, CashOutInput>;
+  private readonly lifecycles: LifecycleWorkflows<CashOutView, CashOutPspEvent, NewCashOut>;
 
   constructor(
     temporal: Client,
     private readonly config: Config,
   ) {
-    this.lifecycles = new LifecycleWorkflows<CashOutView, CashOutPspEvent, CashOutInput>(
+    this.lifecycles = new LifecycleWorkflows<CashOutView, CashOutPspEvent, NewCashOut>(
       temporal,
       config.TEMPORAL_TASK_QUEUE,
       {
@@ -39,18 +39,8 @@ export class CashOutService {
         createUpdate: createCashOutUpdate,
         viewQuery: cashOutViewQuery,
         eventSignal: cashOutEventSignal,
-        resumeInput: (view: CashOutView): CashOutInput => ({
-          externalReference: view.externalReference,
-          amountCentavos: view.amountCentavos,
-          callbackUrl: view.callbackUrl,
-          requestFingerprint: view.requestFingerprint,
-          creationRequestId: view.creationRequestId,
-          refundWindowMinutes: config.CASH_OUT_REFUND_WINDOW_MINUTES,
-          firstPollSeconds: config.CASH_OUT_FIRST_POLL_SECONDS,
-          resumeFrom: view,
-        }),
         // Only a return of a payout that completed is news after the run closed; anything else it already knows.
-        isNews: (view, event) => view.status === 'COMPLETED' && event.status === 'REFUNDED',
+        mustReopenFor: (view, event) => view.status === 'COMPLETED' && event.status === 'REFUNDED',
         staleView,
       },
       { createWaitMs: config.CREATE_WAIT_SECONDS * 1000, readWaitMs: config.READ_WAIT_MS },
@@ -59,6 +49,7 @@ export class CashOutService {
 
   create(body: CreateCashOutBody): Promise<CreateCashOutOutcome> {
     return this.lifecycles.create({
+      kind: 'new',
       externalReference: body.externalReference,
       amountCentavos: body.amount,
       description: body.description,
@@ -68,11 +59,10 @@ export class CashOutService {
       creationRequestId: randomUUID(),
       refundWindowMinutes: this.config.CASH_OUT_REFUND_WINDOW_MINUTES,
       firstPollSeconds: this.config.CASH_OUT_FIRST_POLL_SECONDS,
-      pollsInline: true,
     });
   }
 
-  get(externalReference: string): Promise<Known<CashOutView>> {
+  get(externalReference: string): Promise<MaybeStale<CashOutView>> {
     return this.lifecycles.get(externalReference);
   }
 
@@ -84,19 +74,22 @@ export class CashOutService {
 
 /** The payout as its run's start input and search attributes tell it (no timeline: only the workflow has it). */
 function staleView({ input, status, startedAt }: LastKnown<CashOutInput>): CashOutView {
-  const base: CashOutView = input.resumeFrom ?? {
-    externalReference: input.externalReference,
-    status: 'CREATING',
-    amountCentavos: input.amountCentavos,
-    destination:
-      input.payee?.destination.type === 'PIX'
-        ? { type: 'PIX', pixKeyType: input.payee.destination.pixKeyType }
-        : { type: 'BANK_ACCOUNT' },
-    createdAt: startedAt,
-    timeline: [],
-    requestFingerprint: input.requestFingerprint,
-    creationRequestId: input.creationRequestId,
-    callbackUrl: input.callbackUrl,
-  };
+  const base: CashOutView =
+    input.kind === 'reopened'
+      ? input.view
+      : {
+          externalReference: input.externalReference,
+          status: 'CREATING',
+          amountCentavos: input.amountCentavos,
+          destination:
+            input.payee.destination.type === 'PIX'
+              ? { type: 'PIX', pixKeyType: input.payee.destination.pixKeyType }
+              : { type: 'BANK_ACCOUNT' },
+          createdAt: startedAt,
+          timeline: [],
+          requestFingerprint: input.requestFingerprint,
+          creationRequestId: input.creationRequestId,
+          callbackUrl: input.callbackUrl,
+        };
   return { ...base, status: (status as CashOutView['status'] | undefined) ?? base.status, attention: undefined };
 }

@@ -1,5 +1,5 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import { fromPayloadsAtIndex } from '@temporalio/common';
 import { PaymentAttention, PaymentStatus } from '../../workflows/search-attributes.js';
 
 /** What Temporal itself holds about a run, readable without a worker: for a view marked `stale`. */
@@ -45,7 +45,11 @@ export class StartInputs<I> {
       maximumPageSize: 1,
     });
     const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-    const input = await decodeFromPayloadsAtIndex<I>(this.temporal.options.loadedDataConverter, 0, payloads);
+    // Decoded as the client decodes what it reads: through its codecs (decryption), last one first.
+    const { payloadCodecs, payloadConverter } = this.temporal.options.loadedDataConverter;
+    let decoded = payloads ?? [];
+    for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+    const input = fromPayloadsAtIndex<I>(payloadConverter, 0, decoded);
     if (this.kept.size >= KEPT_RUNS) this.kept.delete(this.kept.keys().next().value!);
     this.kept.set(description.runId, input);
     return input;

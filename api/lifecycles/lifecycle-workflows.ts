@@ -27,7 +27,7 @@ export interface LifecycleView {
  * A view as the API answers it. `stale` is set when no worker answered in time: the view was rebuilt from what
  * Temporal holds (start input and search attributes), so it may lag behind; `attentionCode` comes with it.
  */
-export type Known<V> = V & { stale?: { attentionCode: string | undefined } };
+export type MaybeStale<V> = V & { stale?: { attentionCode: string | undefined } };
 
 /** How long the API waits on Temporal: for a create to get past its first step, and for a view. */
 export interface Budgets {
@@ -35,50 +35,51 @@ export interface Budgets {
   readWaitMs: number;
 }
 
-/** What the API needs of every lifecycle's input. */
-export type LifecycleInput = Pick<
+/** What the API needs of a new lifecycle's input. */
+export type NewLifecycle = Pick<
   LifecycleView,
   'externalReference' | 'amountCentavos' | 'requestFingerprint' | 'creationRequestId'
->;
+> & { kind: 'new' };
+
+/** A workflow's input: a new lifecycle, or a closed one reopened from its last view for one message. */
+export type LifecycleInput<V, N> = N | { kind: 'reopened'; view: V };
 
 /** How soon a service should ask again after a create that was not answered within its budget. */
 const CREATE_RETRY_AFTER_SECONDS = 2;
 
 export type DeliveryOutcome = 'signalled' | 'reopened' | 'known' | 'unknown';
 
-/** One payment lifecycle as the API drives it: its workflow, messages, and how a closed run is reopened. */
-export interface LifecycleSpec<V extends LifecycleView, E, I extends LifecycleInput> {
+/** One payment lifecycle as the API drives it: its workflow and messages, and what a closed run must reopen for. */
+export interface LifecycleSpec<V extends LifecycleView, E, N extends NewLifecycle> {
   kind: PaymentKindValue;
   /** `cash-in`: used in messages and in the workflow summary. */
   noun: string;
-  workflow: (input: I) => Promise<V>;
+  workflow: (input: LifecycleInput<V, N>) => Promise<V>;
   workflowId: (externalReference: string) => string;
   createUpdate: UpdateDefinition<V, []>;
   viewQuery: QueryDefinition<V>;
   eventSignal: SignalDefinition<[E]>;
-  /** The input of a new run that continues a closed one from its last view. */
-  resumeInput: (view: V) => I;
   /** Whether a closed lifecycle has not seen this event yet, so that it must be reopened for it. */
-  isNews: (view: V, event: E) => boolean;
+  mustReopenFor: (view: V, event: E) => boolean;
   /** The view rebuilt without a worker from the run's start input and search attributes. */
-  staleView: (known: LastKnown<I>) => V;
+  staleView: (known: LastKnown<LifecycleInput<V, N>>) => V;
 }
 
 /**
  * The Temporal side of a payment lifecycle, shared by cash-ins and cash-outs. One workflow per
  * `externalReference`: a create never starts a closed lifecycle again, and a closed run is reopened in a new
- * run (`resumeFrom`) only for news it must act on.
+ * run (`{ kind: 'reopened', view }`) only for a message it must act on: here, and nowhere else.
  */
-export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleInput> {
-  private readonly startInputs: StartInputs<I>;
+export class LifecycleWorkflows<V extends LifecycleView, E, N extends NewLifecycle> {
+  private readonly startInputs: StartInputs<LifecycleInput<V, N>>;
 
   constructor(
     private readonly temporal: Client,
     private readonly taskQueue: string,
-    private readonly spec: LifecycleSpec<V, E, I>,
+    private readonly spec: LifecycleSpec<V, E, N>,
     private readonly budgets: Budgets,
   ) {
-    this.startInputs = new StartInputs<I>(temporal);
+    this.startInputs = new StartInputs<LifecycleInput<V, N>>(temporal);
   }
 
   /**
@@ -87,12 +88,12 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
    * got past its creation step, else 503 with `Retry-After`: the same request again attaches to the same
    * lifecycle.
    */
-  async create(input: I): Promise<{ created: boolean; view: Known<V> }> {
+  async create(input: N): Promise<{ created: boolean; view: MaybeStale<V> }> {
     const workflowId = this.spec.workflowId(input.externalReference);
     const start = new WithStartWorkflowOperation(this.spec.workflow, {
       workflowId,
       taskQueue: this.taskQueue,
-      args: [input],
+      args: [input as LifecycleInput<V, N>],
       // A running lifecycle answers the repeated request; a closed one is never started again by a create.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -104,7 +105,7 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
       ),
       staticSummary: this.summary(input.externalReference, input.amountCentavos),
     });
-    let current: Known<V>;
+    let current: MaybeStale<V>;
     try {
       const answered = await withinBudget(this.temporal, this.budgets.createWaitMs, () =>
         this.temporal.workflow.executeUpdateWithStart(this.spec.createUpdate, { startWorkflowOperation: start }),
@@ -125,7 +126,7 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
   }
 
   /** The create ran out of time: the lifecycle's state if it got past creating, else 503 to ask again. */
-  private async pendingCreate(externalReference: string): Promise<Known<V>> {
+  private async pendingCreate(externalReference: string): Promise<MaybeStale<V>> {
     const handle = this.temporal.workflow.getHandle(this.spec.workflowId(externalReference));
     const described = await withinBudget(this.temporal, this.budgets.readWaitMs, () => handle.describe()).catch(
       (err: unknown) => {
@@ -151,7 +152,7 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
    * The last known view, whatever the run's state: the completed run's result, else the workflow's own answer
    * to a query, else (no worker answered in time) the view rebuilt from what Temporal holds, marked stale.
    */
-  async get(externalReference: string): Promise<Known<V>> {
+  async get(externalReference: string): Promise<MaybeStale<V>> {
     const handle = this.temporal.workflow.getHandle(this.spec.workflowId(externalReference));
     try {
       return await this.lastView(handle);
@@ -163,7 +164,7 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     }
   }
 
-  private async lastView(handle: WorkflowHandle, description?: WorkflowExecutionDescription): Promise<Known<V>> {
+  private async lastView(handle: WorkflowHandle, description?: WorkflowExecutionDescription): Promise<MaybeStale<V>> {
     const { readWaitMs } = this.budgets;
     const described = description ?? (await withinBudget(this.temporal, readWaitMs, () => handle.describe()))?.value;
     if (!described) throw unavailable(`Temporal did not answer within ${readWaitMs} ms; retry shortly`);
@@ -184,7 +185,7 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
   }
 
   /** The run's start input within the read budget; `undefined` if Temporal did not give it in time. */
-  private startInputOf(description: WorkflowExecutionDescription): Promise<I | undefined> {
+  private startInputOf(description: WorkflowExecutionDescription): Promise<LifecycleInput<V, N> | undefined> {
     return withinBudget(this.temporal, this.budgets.readWaitMs, () => this.startInputs.of(description)).then(
       (read) => read?.value,
       () => undefined,
@@ -194,8 +195,8 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
   /** The view rebuilt from the run's start input and search attributes; `undefined` without the input. */
   private async staleView(
     description: WorkflowExecutionDescription,
-    startInput: Promise<I | undefined>,
-  ): Promise<Known<V> | undefined> {
+    startInput: Promise<LifecycleInput<V, N> | undefined>,
+  ): Promise<MaybeStale<V> | undefined> {
     const input = await startInput;
     if (input === undefined) return undefined;
     const known = lastKnown(input, description);
@@ -205,11 +206,6 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
   private attentionOf(description: WorkflowExecutionDescription): { code: string } | null {
     const code = description.typedSearchAttributes.get(PaymentAttention);
     return code ? { code } : null;
-  }
-
-  async isRunning(externalReference: string): Promise<boolean> {
-    const description = await this.temporal.workflow.getHandle(this.spec.workflowId(externalReference)).describe();
-    return description.status.name === 'RUNNING';
   }
 
   /** Delivers a verified ConnectPSP event; reopens a closed lifecycle when the event is news to it. */
@@ -225,14 +221,14 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     }
     let view: V;
     try {
-      view = await this.temporal.workflow.getHandle<(input: I) => Promise<V>>(workflowId).result();
+      view = await this.temporal.workflow.getHandle<LifecycleSpec<V, E, N>['workflow']>(workflowId).result();
     } catch (err) {
       // Never existed, or ended without a result (terminated by an operator): kept for operators as unmatched,
       // never reopened from a view that may be stale.
       if (err instanceof WorkflowNotFoundError || err instanceof WorkflowFailedError) return 'unknown';
       throw err;
     }
-    if (!this.spec.isNews(view, event)) return 'known';
+    if (!this.spec.mustReopenFor(view, event)) return 'known';
     await this.temporal.workflow.signalWithStart(this.spec.workflow, {
       ...this.reopenOptions(view),
       signal: this.spec.eventSignal,
@@ -241,16 +237,20 @@ export class LifecycleWorkflows<V extends LifecycleView, E, I extends LifecycleI
     return 'reopened';
   }
 
-  /** The start operation of a new run continuing `view` (for update-with-start). */
-  reopen(view: V): WithStartWorkflowOperation<(input: I) => Promise<V>> {
-    return new WithStartWorkflowOperation(this.spec.workflow, this.reopenOptions(view));
+  /**
+   * Runs `update` on the lifecycle whose last view is `view`: on its running run, or, when that run has closed, on
+   * a new run reopened from `view`. One call either way: update-with-start attaches to a running run.
+   */
+  update<R, A extends unknown[]>(view: V, update: UpdateDefinition<R, A>, args: A): Promise<R> {
+    const startWorkflowOperation = new WithStartWorkflowOperation(this.spec.workflow, this.reopenOptions(view));
+    return this.temporal.workflow.executeUpdateWithStart(update, { args, startWorkflowOperation });
   }
 
   private reopenOptions(view: V) {
     return {
       workflowId: this.spec.workflowId(view.externalReference),
       taskQueue: this.taskQueue,
-      args: [this.spec.resumeInput(view)] as [I],
+      args: [{ kind: 'reopened', view }] as [LifecycleInput<V, N>],
       workflowIdConflictPolicy: 'USE_EXISTING' as const,
       workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
       typedSearchAttributes: paymentSearchAttributes(

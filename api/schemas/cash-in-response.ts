@@ -52,8 +52,12 @@ export const cashInResponseSchema = z.object({
       copyAndPaste: z.string().meta({ description: 'PIX “copia e cola” (BR Code) text' }),
       qrCodeImageBase64: z.string().meta({ description: 'PNG of the QR code, base64' }),
     })
-    .nullable(),
-  openFinance: z.object({ paymentUrl: z.string() }).nullable(),
+    .nullable()
+    .meta({ description: 'How to pay by QR code, while the charge waits for its payment (null once paid or expired)' }),
+  openFinance: z
+    .object({ paymentUrl: z.string() })
+    .nullable()
+    .meta({ description: 'Where to send the payer (OpenFinance), while the charge waits for its payment' }),
   failure: z.object({ code: z.string(), message: z.string() }).nullable(),
   payments: z.array(
     z.object({

@@ -82,6 +82,7 @@ test('a refund accepted while a settled run waits for its callbacks to start is 
     workflowId: cashInWorkflowId(externalReference),
     args: [
       {
+        kind: 'new',
         externalReference,
         amountCentavos: 1234,
         expirationInMinutes: 60,

@@ -10,7 +10,7 @@ import {
   cashInWorkflowId,
   refundCashInUpdate,
 } from '../../workflows/cash-in/messages.js';
-import type { CashInInput, CashInView } from '../../workflows/cash-in/types.js';
+import type { CashInView, NewCashIn } from '../../workflows/cash-in/types.js';
 import { cashIn } from '../../workflows/cash-in/workflow.js';
 import { createTimeSkippingEnv } from '../support/temporal.js';
 import { recordHistory } from '../support/histories.js';
@@ -43,9 +43,10 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function input(overrides: Partial<CashInInput> = {}): CashInInput {
+function input(overrides: Partial<NewCashIn> = {}): NewCashIn {
   n += 1;
   return {
+    kind: 'new',
     externalReference: `timer-${Date.now().toString(36)}-${n}`,
     amountCentavos: 1234,
     expirationInMinutes: 1440,
@@ -54,9 +55,6 @@ function input(overrides: Partial<CashInInput> = {}): CashInInput {
     requestFingerprint: 'fp',
     creationRequestId: `req-${n}`,
     latePaymentWindowMinutes: 60,
-    // What the API starts every cash-in with (api/cash-ins/service.ts).
-    createInline: true,
-    leavesExpiryTimer: true,
     ...overrides,
   };
 }
@@ -72,7 +70,7 @@ async function sandboxJson(method: string, path: string, body?: unknown) {
   return text ? JSON.parse(text) : undefined;
 }
 
-async function start(args: CashInInput) {
+async function start(args: NewCashIn) {
   const handle = await env.client.workflow.start(cashIn, {
     taskQueue,
     workflowId: cashInWorkflowId(args.externalReference),
@@ -151,7 +149,7 @@ test('a refund more than 90 days after payment is refused', async () => {
   const reopen = new WithStartWorkflowOperation(cashIn, {
     workflowId: cashInWorkflowId(args.externalReference),
     taskQueue,
-    args: [{ ...args, resumeFrom: settled }],
+    args: [{ kind: 'reopened', view: settled }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   const refused = env.client.workflow.executeUpdateWithStart(refundCashInUpdate, {

@@ -9,7 +9,7 @@ test.each([
   ['cash-in', 5],
   ['cash-out', 9],
   ['rebalance', 2],
-])('recorded %s histories replay on the current workflow code', async (prefix, atLeast) => {
+])('every %s history recorded at a release replays on the current workflow code', async (prefix, atLeast) => {
   const histories = loadHistories(prefix);
   expect(histories.length).toBeGreaterThanOrEqual(atLeast);
   const failures: string[] = [];

@@ -13,5 +13,5 @@ export const cashInViewQuery = defineQuery<CashInView>('cashInView');
 
 export const cashInWorkflowId = (externalReference: string) => `cash-in:${externalReference}`;
 
-/** Cuts a parked lifecycle's wait short: the same call is made again at once. */
-export { retryNowSignal } from '../lifecycle/attention.js';
+/** Cuts a held-up lifecycle's wait short: the same call is made again at once. */
+export { retryNowSignal } from '../lifecycle/our-faults.js';

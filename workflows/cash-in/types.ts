@@ -1,8 +1,8 @@
 /**
  * The cash-in lifecycle's data, shared by the workflow and the API. Plain types only: workflow code must
- * stay free of zod and Node APIs. Money is integer centavos everywhere.
+ * stay free of zod and Node APIs. Money is integer centavos everywhere; an absent field is left out (never `null`).
  */
-import type { Attention } from '../lifecycle/attention.js';
+import type { Attention } from '../lifecycle/view.js';
 
 export const CashInStatus = {
   CREATING: 'CREATING',
@@ -24,8 +24,12 @@ export const REFUND_REASONS = ['FRAUD', 'DUPLICATED_PAYMENT', 'CUSTOMER_REQUEST'
 export type RefundReason = (typeof REFUND_REASONS)[number];
 /** Longest refund description the API accepts. */
 export const MAX_REFUND_DESCRIPTION = 500;
+/** Refunds are accepted up to this long after payment (BACEN's PIX devolution limit). */
+export const REFUND_LIMIT_DAYS = 90;
 
-export interface CashInInput {
+/** A new charge, as the service asked for it. */
+export interface NewCashIn {
+  kind: 'new';
   externalReference: string;
   amountCentavos: number;
   expirationInMinutes: number;
@@ -38,22 +42,20 @@ export interface CashInInput {
   requestFingerprint: string;
   /** Unique per API request: tells the request that created the lifecycle (201) from its repeats (200). */
   creationRequestId: string;
-  /** How long an EXPIRED cash-in keeps listening for a late payment to refund. */
+  /** How long an EXPIRED or CANCELLED cash-in keeps listening for a late payment to refund. */
   latePaymentWindowMinutes: number;
-  /** A later run of a closed lifecycle (a refund or a late payment after it ended) starts from its last view. */
-  resumeFrom?: CashInView;
-  /**
-   * Set by every starter since issue 14: the run creates its charge as a local activity in its first workflow task.
-   * Said in the input rather than by a patch marker, which costs every run a history event and a search-attribute
-   * upsert (TemporalChangeVersion). Runs without it decide by the marker, as they were recorded.
-   */
-  createInline?: true;
-  /**
-   * Set by every starter since issue 14's second change: a run that the payment completes at once leaves its
-   * expiry timer pending instead of cancelling it (no TIMER_CANCELED event). Runs without it cancel the timer.
-   */
-  leavesExpiryTimer?: true;
 }
+
+/**
+ * A closed lifecycle reopened for one message: a refund asked after its run completed, or a payment that arrived
+ * after it. The new run starts from the last run's view and closes once it has handled that message.
+ */
+export interface ReopenedCashIn {
+  kind: 'reopened';
+  view: CashInView;
+}
+
+export type CashInInput = NewCashIn | ReopenedCashIn;
 
 export interface TimelineEntry {
   status: CashInStatus;
@@ -79,13 +81,15 @@ export interface CashInView {
   createdAt: string;
   expiresAt?: string;
   connectPsp?: { transactionId: string; internalCode: string; endToEndId?: string };
-  pix?: { copyAndPaste: string; qrCodeImageBase64: string };
+  /** The BR Code a payer copies or scans, while the charge waits for its payment; the API renders its image. */
+  pix?: { copyAndPaste: string };
+  /** Where to send the payer (OpenFinance flow), while the charge waits for its payment. */
   openFinance?: { paymentUrl: string };
   paidAt?: string;
   settledAt?: string;
   refundedAt?: string;
   failure?: { code: string; message: string };
-  /** Set while the lifecycle is parked by our own fault (credentials, contract, a lost transaction). */
+  /** Set while the lifecycle is held up by our own fault (credentials, contract, a lost transaction). */
   attention?: Attention;
   payments: ReceivedPayment[];
   timeline: TimelineEntry[];
@@ -112,5 +116,17 @@ export interface RefundRequest {
   description?: string;
 }
 
-/** Refunds are accepted up to this long after payment (BACEN's PIX devolution limit). */
-export const REFUND_LIMIT_DAYS = 90;
+/** A payment to give back to its payer, the refund to ask ConnectPSP for, and why, for the timeline. */
+export interface PaymentToGiveBack {
+  payment: ReceivedPayment;
+  request: RefundRequest;
+  why: string;
+}
+
+/** What ConnectPSP answered to the create: the charge's ids and how the payer pays it. */
+export interface CreatedCharge {
+  transactionId: string;
+  internalCode: string;
+  copyAndPaste?: string;
+  paymentUrl?: string;
+}

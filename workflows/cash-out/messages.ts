@@ -9,5 +9,5 @@ export const cashOutViewQuery = defineQuery<CashOutView>('cashOutView');
 
 export const cashOutWorkflowId = (externalReference: string) => `cash-out:${externalReference}`;
 
-/** Cuts a parked lifecycle's wait short: the same call is made again at once. */
-export { retryNowSignal } from '../lifecycle/attention.js';
+/** Cuts a held-up lifecycle's wait short: the same call is made again at once. */
+export { retryNowSignal } from '../lifecycle/our-faults.js';

@@ -1,10 +1,10 @@
 /**
  * The cash-out lifecycle's data, shared by the workflow and the API. Plain types only: workflow code must
- * stay free of zod and Node APIs. Money is integer centavos everywhere.
+ * stay free of zod and Node APIs. Money is integer centavos everywhere; an absent field is left out (never `null`).
  */
 import type { CashOutResult } from '../../activities/index.js';
 import type { CashOutDestinationInput } from '../../activities/types.js';
-import type { Attention } from '../lifecycle/attention.js';
+import type { Attention } from '../lifecycle/view.js';
 
 export const CashOutStatus = {
   CREATING: 'CREATING',
@@ -21,15 +21,14 @@ export interface CashOutPayee {
   destination: CashOutDestinationInput;
 }
 
-export interface CashOutInput {
+/** A new payout, as the service asked for it. */
+export interface NewCashOut {
+  kind: 'new';
   externalReference: string;
   amountCentavos: number;
   description?: string;
-  /**
-   * Personal data: only ever handed to the create activity, never copied into the view, timeline or logs.
-   * Absent when a closed lifecycle is reopened: the payout is made once, by the first run.
-   */
-  payee?: CashOutPayee;
+  /** Personal data: only ever handed to the create activity, never copied into the view, timeline or logs. */
+  payee: CashOutPayee;
   callbackUrl?: string;
   /** Hash of the service's request, to tell a retry (same body) from a conflict (different body). */
   requestFingerprint: string;
@@ -39,14 +38,18 @@ export interface CashOutInput {
   refundWindowMinutes: number;
   /** First wait for a webhook before asking ConnectPSP; each later wait doubles, up to an hour. */
   firstPollSeconds: number;
-  /** A later run of a closed lifecycle (a return after the window) starts from its last view. */
-  resumeFrom?: CashOutView;
-  /**
-   * Set by every starter since issue 14's third session: the run checks the payout's status at ConnectPSP as a
-   * local activity, inside the workflow task that asks. Runs without it use an activity task, as recorded.
-   */
-  pollsInline?: true;
 }
+
+/**
+ * A closed lifecycle reopened to record a return by the receiving bank that arrived after its run completed. The
+ * new run starts from the last run's view; the payout is made once, by the first run.
+ */
+export interface ReopenedCashOut {
+  kind: 'reopened';
+  view: CashOutView;
+}
+
+export type CashOutInput = NewCashOut | ReopenedCashOut;
 
 export interface CashOutTimelineEntry {
   status: CashOutStatus;
@@ -66,7 +69,7 @@ export interface CashOutView {
   failedAt?: string;
   refundedAt?: string;
   failure?: { code: string; message: string };
-  /** Set while the lifecycle is parked by our own fault (credentials, contract, a lost transaction). */
+  /** Set while the lifecycle is held up by our own fault (credentials, contract, a lost transaction). */
   attention?: Attention;
   timeline: CashOutTimelineEntry[];
   requestFingerprint: string;
@@ -109,11 +112,11 @@ export function cashOutEventOf(
     internalCode: result.internalCode,
     status: result.status,
     amountCentavos: result.amountCentavos,
-    endToEndId: result.endToEndId ?? undefined,
-    originalEndToEndId: result.originalEndToEndId ?? undefined,
-    failure: result.failure ?? undefined,
-    completedAt: result.completedAt ?? undefined,
-    failedAt: result.failedAt ?? undefined,
-    refundedAt: result.refundedAt ?? undefined,
+    endToEndId: result.endToEndId,
+    originalEndToEndId: result.originalEndToEndId,
+    failure: result.failure,
+    completedAt: result.completedAt,
+    failedAt: result.failedAt,
+    refundedAt: result.refundedAt,
   };
 }
