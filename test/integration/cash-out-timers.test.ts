@@ -87,7 +87,7 @@ test('a completed payout stays open for returns for 7 days, then closes after on
   expect(closed.timeline.map((t) => t.status)).toEqual(['CREATING', 'PROCESSING', 'COMPLETED']);
   const history = await handle.fetchHistory();
   // The happy path's Temporal cost, kept in sight (PRODUCT.md §6 budgets 23 events for a cash-in).
-  // The last check runs inside its workflow task (`pollsInline`): 27 events, where an activity task made it 32.
+  // The last check runs inside its workflow task (a local activity): 27 events, where an activity task made it 32.
   expect(history.events?.length).toBeLessThanOrEqual(27);
   await recordHistory(env.client, handle.workflowId, 'cash-out-completed');
 });
