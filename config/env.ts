@@ -62,6 +62,27 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('pix-payments'),
+  /**
+   * Worker Versioning (docs/DEPLOYMENT.md "Rolling out a new build"): a versioned worker gets tasks only once its
+   * version is its deployment's current (or ramping) one. Off: the worker polls unversioned, as before 1.0.
+   */
+  TEMPORAL_WORKER_VERSIONING: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
+  TEMPORAL_WORKER_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - and _ only')
+    .default('pix-agent'),
+  /** Unset: the package.json version and a digest of the workflow bundle (worker/versioning.ts). */
+  TEMPORAL_WORKER_BUILD_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.+-]+$/, 'must be letters, digits, and . + - _ only')
+      .optional(),
+  ),
+  /** When a worker makes its own version current: `if-none` (first deploy), `always` (development), `never`. */
+  TEMPORAL_WORKER_SET_CURRENT: z.enum(['if-none', 'always', 'never']).default('if-none'),
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
   TEMPORAL_UI_PORT: port.default(8233),

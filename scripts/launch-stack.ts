@@ -95,6 +95,8 @@ try {
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     // The embedded Web UI has no login: let it read payments with personal data masked (loopback only).
     CODEC_ANONYMOUS_REDACTED: process.env.CODEC_ANONYMOUS_REDACTED ?? String(config.NODE_ENV !== 'production'),
+    // .data/ keeps the last start's deployment version current; the code started now is the one to run.
+    TEMPORAL_WORKER_SET_CURRENT: process.env.TEMPORAL_WORKER_SET_CURRENT ?? 'always',
     ...secrets.env,
   };
   if (config.useSandbox) {

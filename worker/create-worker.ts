@@ -3,12 +3,21 @@ import {
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
-import { Worker, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
+import { readFile } from 'node:fs/promises';
+import {
+  bundleWorkflowCode,
+  Runtime,
+  Worker,
+  type ActivityInterceptorsFactory,
+  type NativeConnection,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { createDataConverter } from '../codec/data-converter.js';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../observability/logger.js';
 import type { Tracing } from '../observability/tracing.js';
 import { activityLogging } from './activity-logging.js';
+import { workerDeploymentOptions } from './versioning.js';
 import { tracedBundlePath, WORKFLOWS_PATH, workflowInterceptorModules } from './workflow-bundle.js';
 
 export { WORKFLOWS_PATH };
@@ -26,9 +35,10 @@ export interface WorkerDeps {
 
 /**
  * The worker. With `WORKFLOW_BUNDLE_PATH` it loads the bundle built ahead (`npm run bundle:workflows`, done
- * in the Docker image) and starts in a moment; without, it bundles the sources at start.
+ * in the Docker image) and starts in a moment; without, it bundles the sources at start. Its deployment version
+ * is in `worker.options.workerDeploymentOptions` (see `ensureCurrentVersion`).
  */
-export function createWorker({ connection, config, activities, logger, tracing }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, config, activities, logger, tracing }: WorkerDeps): Promise<Worker> {
   const traced = tracing !== undefined;
   const bundlePath = config.WORKFLOW_BUNDLE_PATH;
   const activityInterceptors: ActivityInterceptorsFactory[] = [];
@@ -39,17 +49,31 @@ export function createWorker({ connection, config, activities, logger, tracing }
       outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
     }));
   }
+  // The build id is derived from the untraced bundle, so traced and untraced replicas are one version.
+  let untracedCode: string;
+  let workflowBundle: WorkflowBundleOption;
+  if (bundlePath) {
+    untracedCode = await readFile(bundlePath, 'utf8');
+    workflowBundle = { codePath: traced ? tracedBundlePath(bundlePath) : bundlePath };
+  } else {
+    const bundle = (withTracing: boolean) =>
+      bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        workflowInterceptorModules: workflowInterceptorModules(withTracing),
+        logger: Runtime.instance().logger,
+      }).then(({ code }) => code);
+    untracedCode = await bundle(false);
+    workflowBundle = { code: traced ? await bundle(true) : untracedCode };
+  }
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: createDataConverter(config.PAYLOAD_KEYS),
-    ...(bundlePath
-      ? { workflowBundle: { codePath: traced ? tracedBundlePath(bundlePath) : bundlePath } }
-      : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle,
+    workerDeploymentOptions: workerDeploymentOptions(config, untracedCode),
     activities,
     interceptors: {
-      ...(bundlePath ? {} : { workflowModules: workflowInterceptorModules(traced) }),
       activity: activityInterceptors,
     },
     ...(tracing ? { sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } } : {}),

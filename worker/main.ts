@@ -7,6 +7,7 @@ import { createTracing } from '../observability/tracing.js';
 import { createWorkerActivities } from './activities.js';
 import { createWorker } from './create-worker.js';
 import { ensureReconcileSchedule } from './reconcile-schedule.js';
+import { ensureCurrentVersion } from './versioning.js';
 import { installWorkerRuntime } from './runtime.js';
 
 const config = loadConfig();
@@ -53,11 +54,23 @@ logger.info(
     metrics: config.WORKER_METRICS_PORT > 0 ? `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` : 'off',
     tracing: config.TRACING_EXPORTER,
     workflowBundle: config.WORKFLOW_BUNDLE_PATH ?? 'built at start',
+    versioning: config.TEMPORAL_WORKER_VERSIONING ? 'on' : 'off',
+    ...worker.options.workerDeploymentOptions?.version,
   },
   'worker running',
 );
 await ensureReconcileSchedule(temporal, config, logger);
-await worker.run();
+const running = worker.run();
+// The server learns of this version from the worker's first polls; only then can it be made current.
+await ensureCurrentVersion(
+  temporal.workflowService,
+  config,
+  worker.options.workerDeploymentOptions?.version,
+  logger,
+).catch((err: unknown) => {
+  logger.error({ err }, 'could not make this worker version current; set it with `temporal worker deployment`');
+});
+await running;
 await client.close();
 await temporalConnection.close();
 await connection.close();

@@ -1,3 +1,5 @@
+import { setWorkflowOptions } from '@temporalio/workflow';
+
 /** A ConnectPSP event that matched no open lifecycle, reduced to ids and amounts (no personal data). */
 export interface UnmatchedEvent {
   eventType: string;
@@ -18,3 +20,6 @@ export interface UnmatchedEvent {
 export async function unmatchedEvent(event: UnmatchedEvent): Promise<UnmatchedEvent> {
   return event;
 }
+
+// Completes in its first task: it finishes on the build it started on (docs/DEPLOYMENT.md).
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, unmatchedEvent);

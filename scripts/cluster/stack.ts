@@ -154,7 +154,16 @@ export class Cluster {
       return { child, ready: this.groups.temporal.waitForHttp('temporal-ui', `http://127.0.0.1:${options.uiPort}/`) };
     });
 
-    const appEnv = { TEMPORAL_ADDRESS: this.frontendAddress, TEMPORAL_NAMESPACE: options.namespace, ...options.appEnv };
+    const appEnv = {
+      TEMPORAL_ADDRESS: this.frontendAddress,
+      TEMPORAL_NAMESPACE: options.namespace,
+      // The variables of compose's workers; PostgreSQL under DATA_DIR keeps the last run's version current, and
+      // the code started now is the one to run (a real rollout: docs/DEPLOYMENT.md).
+      TEMPORAL_WORKER_VERSIONING: process.env.TEMPORAL_WORKER_VERSIONING ?? 'true',
+      TEMPORAL_WORKER_DEPLOYMENT_NAME: process.env.TEMPORAL_WORKER_DEPLOYMENT_NAME ?? 'pix-agent',
+      TEMPORAL_WORKER_SET_CURRENT: process.env.TEMPORAL_WORKER_SET_CURRENT ?? 'always',
+      ...options.appEnv,
+    };
     if (options.sandbox) {
       const { port, entry = 'sandbox/main.ts' } = options.sandbox;
       this.starters.set('sandbox', () => ({

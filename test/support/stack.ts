@@ -14,6 +14,7 @@ import { freePort } from '../../scripts/ports.js';
 import { createSandbox } from '../../sandbox/app.js';
 import { createWorkerActivities } from '../../worker/activities.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { ensureCurrentVersion } from '../../worker/versioning.js';
 import { createDataConverter } from '../../codec/data-converter.js';
 import { parsePayloadKeys } from '../../codec/payload-keys.js';
 import { TEST_API_KEY, TEST_API_KEYS_ENTRY, TEST_PAYLOAD_KEYS } from './credentials.js';
@@ -109,6 +110,12 @@ export async function startStack(overrides: Record<string, string> = {}, options
       tracing,
     });
     const running = worker.run();
+    // As worker/main.ts does: on the fresh dev server, the first worker's version becomes current.
+    await ensureCurrentVersion(
+      env.client.workflowService,
+      workerConfig,
+      worker.options.workerDeploymentOptions?.version,
+    );
     let stopped: Promise<void> | undefined;
     return {
       stop: () =>

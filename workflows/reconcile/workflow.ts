@@ -1,4 +1,11 @@
-import { continueAsNew, log, metricMeter, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  log,
+  metricMeter,
+  proxyActivities,
+  setCurrentDetails,
+  setWorkflowOptions,
+} from '@temporalio/workflow';
 import type { ReconcileActivities } from '../../activities/reconcile.js';
 import { MAX_LISTED, type ReconcileInput, type ReconcileOutcome, type ReconcileReport } from './types.js';
 
@@ -58,6 +65,9 @@ export async function reconcile(input: ReconcileInput = {}): Promise<ReconcileRe
   });
   return report;
 }
+
+// One pass takes minutes: it finishes on the build it started on, whatever is deployed meanwhile (docs/DEPLOYMENT.md).
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, reconcile);
 
 function describe(report: ReconcileReport): string {
   const { agreed, repaired, disagreed, unchecked } = report.counts;

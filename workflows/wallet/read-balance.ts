@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
 import type { BalanceResult, ConnectPspActivities } from '../../activities/index.js';
 
 // A balance read is useful now or not at all: the caller waits on the line, so a ConnectPSP outage ends the
@@ -26,3 +26,6 @@ export async function readBalance(): Promise<BalanceRead> {
     return { status: 'UNAVAILABLE', failure: { code, message: err.cause?.message ?? err.message } };
   }
 }
+
+// Ends within 20 s: it finishes on the build it started on, whatever is deployed meanwhile (docs/DEPLOYMENT.md).
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, readBalance);
