@@ -19,6 +19,11 @@ import { childPids } from './measure.js';
 /** Task queue of the baseline worker: the same worker code and `cashIn` workflow, driven without our API. */
 export const RAW_TASK_QUEUE = 'bench-raw';
 export const API_TASK_QUEUE = 'pix-payments';
+/**
+ * How long a completed payout stays open for a return, on the API path: the shortest the configuration allows, so
+ * that the bench sees a payout's run complete (7 days by default).
+ */
+export const BENCH_REFUND_WINDOW_MINUTES = 1;
 const FLOOR_WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'bench', 'floor', 'workflow.ts');
 const QUIET_BUNDLER = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 
@@ -138,6 +143,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
   const apiPid = start('api', 'api/main.ts', {
     SANDBOX_PORT: String(sandboxPort),
     TEMPORAL_TASK_QUEUE: API_TASK_QUEUE,
+    CASH_OUT_REFUND_WINDOW_MINUTES: String(BENCH_REFUND_WINDOW_MINUTES),
     // The bench's key must not be throttled: the figures are of the stack, not of the rate limiter.
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_BURST: '1000000',
