@@ -1,5 +1,6 @@
 import { apiCreate, paidEvent, rawCreate, rawSignal, reference, settled } from './cash-in-drivers.js';
-import { alternate, closedLoop, CpuMeter, round } from './measure.js';
+import { runFloorLifecycle } from './floor/drive.js';
+import { closedLoop, CpuMeter, interleave, round } from './measure.js';
 import type { BenchStack } from './stack.js';
 
 export interface LifecycleOptions {
@@ -7,7 +8,7 @@ export interface LifecycleOptions {
   perRound: number;
   /** Lifecycles in flight at once. */
   concurrency: number;
-  /** Rounds per path, alternated A B B A … */
+  /** Rounds per path, alternated (API, raw, floor; floor, raw, API; …). */
   rounds: number;
 }
 
@@ -20,10 +21,11 @@ interface Round {
 /**
  * Complete cash-ins per second. API: `POST /v1/cash-ins` → the sandbox pays at once → webhook → signal → SETTLED.
  * Raw: the real `cashIn` workflow on the baseline worker, update-with-start then `signal()` straight from the
- * client. Both wait for the workflow result, so a lifecycle counts only once it is SETTLED in Temporal.
+ * client. Floor: the smallest workflow of the same shape (`bench/floor/`) on its own worker, driven the same way.
+ * All wait for the workflow result, so a lifecycle counts only once its run completed in Temporal.
  */
 export async function lifecycleThroughput(stack: BenchStack, options: LifecycleOptions) {
-  const { client, pids } = stack;
+  const { client, floorClient, pids } = stack;
   const apiLifecycle = async () => {
     const ref = reference('life-api');
     await apiCreate(stack, ref);
@@ -35,6 +37,9 @@ export async function lifecycleThroughput(stack: BenchStack, options: LifecycleO
     await rawSignal(client, ref, paidEvent(view));
     await settled(client, ref);
   };
+  const floorLifecycle = async () => {
+    await runFloorLifecycle(floorClient, reference('life-floor'));
+  };
   const measure = async (lifecycle: () => Promise<void>, processes: Record<string, number>): Promise<Round> => {
     const cpu = new CpuMeter(processes);
     const started = performance.now();
@@ -44,28 +49,42 @@ export async function lifecycleThroughput(stack: BenchStack, options: LifecycleO
   // Warm both paths (JIT, connection pools, token caches, workflow cache) before anything counts.
   await closedLoop(Math.min(options.perRound, 20), options.concurrency, apiLifecycle);
   await closedLoop(Math.min(options.perRound, 20), options.concurrency, rawLifecycle);
+  await closedLoop(Math.min(options.perRound, 20), options.concurrency, floorLifecycle);
 
   const apiProcesses = { temporal: pids.temporal, api: pids.api, worker: pids.worker, sandbox: pids.sandbox };
   const rawProcesses = { temporal: pids.temporal, worker: pids.rawWorker, sandbox: pids.rawSandbox };
-  const { a, b } = await alternate(
-    options.rounds,
+  const floorProcesses = { temporal: pids.temporal, worker: pids.floorWorker };
+  const [a = [], b = [], c = []] = await interleave(options.rounds, [
     () => measure(apiLifecycle, apiProcesses),
     () => measure(rawLifecycle, rawProcesses),
-  );
+    () => measure(floorLifecycle, floorProcesses),
+  ]);
   const api = totals(a);
   const raw = totals(b);
+  const floor = totals(c);
   return {
     perRound: options.perRound,
     concurrency: options.concurrency,
     rounds: options.rounds,
     api,
     raw,
+    floor,
     ratio: round(api.lifecyclesPerSecond / raw.lifecyclesPerSecond, 3),
-    roundsPerSecond: { api: a.map(rate), raw: b.map(rate) },
+    /**
+     * Each path ÷ the floor: how far above raw Temporal's cost for this shape a cash-in runs, through the API
+     * (ours) and with the `cashIn` workflow alone (raw).
+     */
+    ratioToFloor: { api: toFloor(api, floor), raw: toFloor(raw, floor) },
+    roundsPerSecond: { api: a.map(rate), raw: b.map(rate), floor: c.map(rate) },
   };
 }
 
 const rate = (r: Round) => round(r.lifecycles / r.seconds, 1);
+
+const toFloor = (path: ReturnType<typeof totals>, floor: ReturnType<typeof totals>) => ({
+  lifecyclesPerSecond: round(path.lifecyclesPerSecond / floor.lifecyclesPerSecond, 3),
+  cpuMsPerLifecycle: round(path.cpuMsPerLifecycle.total / floor.cpuMsPerLifecycle.total, 2),
+});
 
 function totals(rounds: Round[]) {
   const lifecycles = rounds.reduce((sum, r) => sum + r.lifecycles, 0);

@@ -123,18 +123,22 @@ export async function fixedRate(count: number, perSecond: number, task: (i: numb
 
 /** Alternates A and B rounds (A B B A A B …) so that drift of a shared machine weighs on both equally. */
 export async function alternate<T>(rounds: number, a: (round: number) => Promise<T>, b: (round: number) => Promise<T>) {
-  const resultsA: T[] = [];
-  const resultsB: T[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    if (round % 2 === 0) {
-      resultsA.push(await a(round));
-      resultsB.push(await b(round));
-    } else {
-      resultsB.push(await b(round));
-      resultsA.push(await a(round));
-    }
-  }
+  const [resultsA = [], resultsB = []] = await interleave(rounds, [a, b]);
   return { a: resultsA, b: resultsB };
+}
+
+/**
+ * Runs each path once per round, in order on even rounds and in reverse on odd ones (A B C, C B A, A B C …): for two
+ * paths this is {@link alternate}'s A B B A. Resolves with each path's results, in the order of `paths`.
+ */
+export async function interleave<T>(rounds: number, paths: readonly ((round: number) => Promise<T>)[]) {
+  const results: T[][] = paths.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    const order = paths.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) results[i]!.push(await paths[i]!(round));
+  }
+  return results;
 }
 
 export interface QuietOptions {

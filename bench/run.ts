@@ -11,9 +11,10 @@ import { lifecycleThroughput } from './lifecycle-throughput.js';
 import { untilQuiet } from './measure.js';
 import { parkedMemory } from './parked-memory.js';
 import { sandboxHeadroom } from './sandbox-headroom.js';
-import { startBenchStack } from './stack.js';
+import { BENCH_REFUND_WINDOW_MINUTES, startBenchStack } from './stack.js';
 import { temporalCost } from './temporal-cost.js';
 import { createsRetried } from './cash-in-drivers.js';
+import { startPayoutSample } from './payout-cost.js';
 import { webhookAck, webhookAckNeeds } from './webhook-ack.js';
 
 /**
@@ -47,6 +48,7 @@ const PROFILES = {
       { perSecond: 25, perRound: 100, rounds: 4 },
     ],
     sandbox: { durationSeconds: 10, connections: 32 },
+    payouts: { count: 5 },
   },
   quick: {
     lifecycle: { perRound: 5, concurrency: 4, rounds: 2 },
@@ -54,6 +56,7 @@ const PROFILES = {
     parked: { count: 60, concurrency: 8 },
     webhook: [{ perSecond: 20, perRound: 5, rounds: 2 }],
     sandbox: { durationSeconds: 1, connections: 4 },
+    payouts: { count: 2 },
   },
 };
 const profileName = values.quick ? 'quick' : 'full';
@@ -93,6 +96,11 @@ try {
   // The create first, on a fresh stack, one in flight: what a service waiting for its QR code sees.
   await whenQuiet('create latency');
   figures.createLatency = await createLatency(stack, profile.create);
+  // A completed payout's run stays open for its return window (1 minute here): the sample starts now and is read
+  // closed at the end. Its runs complete during the throughput figure (a timer, a local activity and a completion
+  // each, against thousands of lifecycles), or during the quick profile's later figures.
+  await whenQuiet(`${profile.payouts.count} payouts`);
+  const payouts = await startPayoutSample(stack, profile.payouts.count);
   await whenQuiet('lifecycle throughput');
   figures.lifecycle = await lifecycleThroughput(stack, profile.lifecycle);
   load.afterLifecycle = loadAverage();
@@ -109,6 +117,8 @@ try {
   }
   figures.webhookAck = acks;
   load.afterWebhooks = loadAverage();
+  log('payouts: waiting for their runs to complete');
+  figures.payoutCost = { open: payouts.open, closed: await payouts.closed() };
   figures.quietBefore = quietBefore;
 } finally {
   await stack.stop();
@@ -141,7 +151,10 @@ const results = {
   },
   stack: {
     devServerFlags: stack.devServerFlags,
-    processes: 'dev server, sandbox (auto-pay 0 ms), worker, API; baseline worker and baseline sandbox (no auto-pay)',
+    processes:
+      'dev server, sandbox (auto-pay 0 ms), worker, API; baseline worker and baseline sandbox (no auto-pay); ' +
+      'floor worker (bench/floor/, SDK defaults, no codec), on its own task queue',
+    cashOutRefundWindowMinutes: BENCH_REFUND_WINDOW_MINUTES,
     workflowBundle: 'prebuilt once, loaded by both workers (WORKFLOW_BUNDLE_PATH)',
     workerOptions: 'SDK defaults (no tuning in worker/create-worker.ts)',
     childLogLevel: 'warn',
@@ -183,6 +196,8 @@ function table(f: any): string {
   const t = f.temporalCost;
   const m = f.parkedMemory;
   const s = f.sandboxHeadroom;
+  const p = f.payoutCost;
+  const kb = (bytes: number) => `${bytes} (${(bytes / 1024).toFixed(1)} KB)`;
   const rows = [
     ['Figure', 'Ours (API)', 'Baseline (raw Temporal)', 'Ratio', 'Target', 'Met'],
     ['---', '---:', '---:', '---:', '---', '---'],
@@ -199,6 +214,22 @@ function table(f: any): string {
       l.api.cpuMsPerLifecycle.total,
       l.raw.cpuMsPerLifecycle.total,
       (l.api.cpuMsPerLifecycle.total / l.raw.cpuMsPerLifecycle.total).toFixed(2),
+      '—',
+      '',
+    ],
+    [
+      'Lifecycles/s, vs the floor (smallest workflow of the same shape)',
+      l.api.lifecyclesPerSecond,
+      l.floor.lifecyclesPerSecond,
+      l.ratioToFloor.api.lifecyclesPerSecond,
+      '—',
+      '',
+    ],
+    [
+      'CPU ms per lifecycle (all processes), vs the floor',
+      l.api.cpuMsPerLifecycle.total,
+      l.floor.cpuMsPerLifecycle.total,
+      l.ratioToFloor.api.cpuMsPerLifecycle,
       '—',
       '',
     ],
@@ -255,9 +286,48 @@ function table(f: any): string {
           '',
         ],
       ]),
-    ['History events per cash-in', t.historyEvents, '', '', '≤ 15', yes(t.historyEvents <= 15)],
+    [
+      'History bytes per cash-in (server count), vs the floor',
+      kb(t.historySizeBytes),
+      kb(t.floor.historySizeBytes),
+      (t.historySizeBytes / t.floor.historySizeBytes).toFixed(2),
+      `≤ ${t.targets.historySizeBytes}`,
+      yes(t.historySizeBytes <= t.targets.historySizeBytes),
+    ],
+    [
+      'History events per cash-in, vs the floor',
+      t.historyEvents,
+      t.floor.historyEvents,
+      '',
+      '≤ 15',
+      yes(t.historyEvents <= 15),
+    ],
     ['Billable actions per cash-in', t.billableActions, '', '', '≤ 5', yes(t.billableActions <= 5)],
     ['State transitions per cash-in', t.stateTransitions, '', '', '—', ''],
+    [
+      `History bytes per completed payout, run ${p.closed.runStatuses.join('/')} (${p.closed.samples} payouts)`,
+      kb(p.closed.historySizeBytes),
+      '',
+      '',
+      `≤ ${p.closed.targets.historySizeBytes}`,
+      yes(p.closed.historySizeBytes <= p.closed.targets.historySizeBytes),
+    ],
+    [
+      `History bytes per completed payout, run ${p.open.runStatuses.join('/')} (return window)`,
+      kb(p.open.historySizeBytes),
+      '',
+      '',
+      '—',
+      '',
+    ],
+    [
+      'History events / billable actions per completed payout (run completed)',
+      `${p.closed.historyEvents} / ${p.closed.billableActions}`,
+      '',
+      '',
+      '—',
+      '',
+    ],
     [
       `Worker MiB per parked cash-in (${m.parked} parked, cache ${m.maxCachedWorkflows})`,
       m.mibPerParkedCashIn,
@@ -282,6 +352,9 @@ function table(f: any): string {
   const rawCpu = Object.entries(l.raw.cpuMsPerLifecycle)
     .map(([name, ms]) => `${name} ${String(ms)}`)
     .join(', ');
+  const floorCpu = Object.entries(l.floor.cpuMsPerLifecycle)
+    .map(([name, ms]) => `${name} ${String(ms)}`)
+    .join(', ');
   const stages = (path: Record<string, { p50Ms: number }>) =>
     Object.entries(path)
       .map(([stage, { p50Ms }]) => `${stage} ${p50Ms}`)
@@ -289,7 +362,11 @@ function table(f: any): string {
   return [
     rows.map((r) => `| ${r.join(' | ')} |`).join('\n'),
     '',
-    `CPU ms per lifecycle by process — API path: ${cpu}; raw path: ${rawCpu}`,
+    `CPU ms per lifecycle by process — API path: ${cpu}; raw path: ${rawCpu}; floor: ${floorCpu}`,
+    '',
+    `The floor (bench/floor/): ${t.floor.historyEvents} events, ${t.floor.historySizeBytes} history bytes, ` +
+      `${t.floor.billableActions} billable actions per lifecycle; raw path ÷ floor: ` +
+      `${l.ratioToFloor.raw.lifecyclesPerSecond} lifecycles/s, ${l.ratioToFloor.raw.cpuMsPerLifecycle} CPU ms.`,
     '',
     `Create stages, p50 ms — API: ${stages(c.stages.api)}`,
     '',

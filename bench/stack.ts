@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { apiKeyEntryLine, generateApiKey } from '../api/auth/api-keys.js';
@@ -12,16 +13,26 @@ import { freePort } from '../scripts/ports.js';
 import { ChildProcessGroup } from '../scripts/process-group.js';
 import { PROJECT_ROOT } from '../scripts/temporal-binaries.js';
 import { WORKFLOWS_PATH, workflowInterceptorModules } from '../worker/workflow-bundle.js';
+import { FLOOR_TASK_QUEUE } from './floor/shared.js';
 import { childPids } from './measure.js';
 
 /** Task queue of the baseline worker: the same worker code and `cashIn` workflow, driven without our API. */
 export const RAW_TASK_QUEUE = 'bench-raw';
 export const API_TASK_QUEUE = 'pix-payments';
+/**
+ * How long a completed payout stays open for a return, on the API path: the shortest the configuration allows, so
+ * that the bench sees a payout's run complete (7 days by default).
+ */
+export const BENCH_REFUND_WINDOW_MINUTES = 1;
+const FLOOR_WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'bench', 'floor', 'workflow.ts');
+const QUIET_BUNDLER = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 
 export interface BenchStack {
   env: TestWorkflowEnvironment;
   /** Client on the dev server with the stack's data converter (encrypted payloads), like the API's. */
   client: Client;
+  /** Client on the dev server with the SDK's default data converter, for the floor (no codec: nothing of ours). */
+  floorClient: Client;
   apiUrl: string;
   apiKey: string;
   /** Sandbox of the API path: pays every new cash-in at once and posts the webhook to the API. */
@@ -29,7 +40,7 @@ export interface BenchStack {
   /** Sandbox of the baseline worker: no auto-pay, so no webhook ever reaches the API from it. */
   rawSandboxUrl: string;
   /** Process ids by role, for CPU and memory readings. */
-  pids: Record<'temporal' | 'sandbox' | 'worker' | 'api' | 'rawSandbox' | 'rawWorker', number>;
+  pids: Record<'temporal' | 'sandbox' | 'worker' | 'api' | 'rawSandbox' | 'rawWorker' | 'floorWorker', number>;
   devServerFlags: string[];
   stop(): Promise<void>;
 }
@@ -45,7 +56,8 @@ export interface BenchStackOptions {
 /**
  * The embedded stack as `npm start` runs it — dev server on a SQLite file with WAL, sandbox with auto-pay, worker
  * and API each their own process — plus the baseline's own worker and sandbox. Both workers load one workflow
- * bundle built here ahead of time, as the Docker image does.
+ * bundle built here ahead of time, as the Docker image does. The floor (`bench/floor/`) has a bundle and a worker
+ * process of its own, on its own task queue.
  */
 export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
   const dataDir = path.join(PROJECT_ROOT, '.data', `bench-${process.pid}-${Date.now()}`);
@@ -56,9 +68,15 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     workflowInterceptorModules: workflowInterceptorModules(false),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+    logger: QUIET_BUNDLER,
   });
   writeFileSync(bundlePath, code);
+  const floorBundlePath = path.join(dataDir, 'floor-workflows.js');
+  const floor = await bundleWorkflowCode({
+    workflowsPath: FLOOR_WORKFLOWS_PATH,
+    logger: QUIET_BUNDLER,
+  });
+  writeFileSync(floorBundlePath, floor.code);
 
   const temporalPort = await freePort();
   const env = await startDevServer({
@@ -119,9 +137,13 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     WORKER_METRICS_PORT: String(rawWorkerMetricsPort),
     RECONCILE_INTERVAL_MINUTES: '0',
   });
+  const floorWorkerPid = start('floor-worker', 'bench/floor/worker.ts', {
+    FLOOR_WORKFLOW_BUNDLE_PATH: floorBundlePath,
+  });
   const apiPid = start('api', 'api/main.ts', {
     SANDBOX_PORT: String(sandboxPort),
     TEMPORAL_TASK_QUEUE: API_TASK_QUEUE,
+    CASH_OUT_REFUND_WINDOW_MINUTES: String(BENCH_REFUND_WINDOW_MINUTES),
     // The bench's key must not be throttled: the figures are of the stack, not of the rate limiter.
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_BURST: '1000000',
@@ -130,10 +152,12 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
   await children.waitForHttp('api', `${apiUrl}/healthz`);
   await children.waitForHttp('worker', `http://127.0.0.1:${workerMetricsPort}/metrics`);
   await children.waitForHttp('raw-worker', `http://127.0.0.1:${rawWorkerMetricsPort}/metrics`);
+  await untilPolled(env.client, FLOOR_TASK_QUEUE);
 
   return {
     env,
     client: env.client,
+    floorClient: new Client({ connection: env.connection, namespace: 'default' }),
     apiUrl,
     apiKey,
     sandboxUrl,
@@ -145,6 +169,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       api: apiPid,
       rawSandbox: rawSandboxPid,
       rawWorker: rawWorkerPid,
+      floorWorker: floorWorkerPid,
     },
     devServerFlags: [
       '--db-filename <file>',
@@ -160,4 +185,19 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       if (failures.length > 0) throw new Error(failures.join('; '));
     },
   };
+}
+
+/** Waits until a worker polls the task queue for workflow tasks (the floor's worker serves no HTTP to wait on). */
+async function untilPolled(client: Client, taskQueue: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    if ((pollers ?? []).length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no worker polled ${taskQueue} after ${timeoutMs} ms`);
 }

@@ -1,7 +1,9 @@
 // The default export: tsx loads the CommonJS proto package that way (see test/support/temporal.ts).
+import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { cashInWorkflowId } from '../workflows/cash-in/messages.js';
 import { apiCreate, reference, settled } from './cash-in-drivers.js';
+import { runFloorLifecycle } from './floor/drive.js';
 import type { BenchStack } from './stack.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -32,12 +34,33 @@ export const BILLABLE_EVENT_RULES: Record<string, string> = {
   EVENT_TYPE_MARKER_RECORDED: 'markers of one workflow task (local activities, side effects, patches): 1',
 };
 
-/** One happy-path cash-in through the API (create, auto-pay, webhook, SETTLED), then its cost read from Temporal. */
+/** History size targets (issue 21), in bytes as the server counts them; KB read as 1,024 bytes. */
+export const HISTORY_SIZE_TARGETS = { cashInBytes: 6 * 1024, completedPayoutBytes: 8 * 1024 };
+
+/**
+ * One happy-path cash-in through the API (create, auto-pay, webhook, SETTLED), then its cost read from Temporal;
+ * and one lifecycle of the floor (`bench/floor/`), the smallest workflow of the same shape, read the same way.
+ */
 export async function temporalCost(stack: BenchStack) {
   const ref = reference('cost');
   await apiCreate(stack, ref);
   await settled(stack.client, ref);
-  const handle = stack.client.workflow.getHandle(cashInWorkflowId(ref));
+  const cashIn = await historyCost(stack.client.workflow.getHandle(cashInWorkflowId(ref)));
+  const floorId = await runFloorLifecycle(stack.floorClient, reference('cost-floor'));
+  const { eventsByType: floorEvents, ...floor } = await historyCost(stack.floorClient.workflow.getHandle(floorId));
+  return {
+    ...cashIn,
+    billableRules: BILLABLE_EVENT_RULES,
+    targets: { billableActions: 5, historyEvents: 15, historySizeBytes: HISTORY_SIZE_TARGETS.cashInBytes },
+    floor: { ...floor, eventsByType: floorEvents },
+  };
+}
+
+/**
+ * What one run costs in Temporal, as the server counts it: history size in bytes (`describe()`'s `historySize`,
+ * the UI's "History Size"), events, state transitions, and billable actions counted from its history.
+ */
+export async function historyCost(handle: WorkflowHandle) {
   const history = await handle.fetchHistory();
   const description = await handle.describe();
   const events = history.events ?? [];
@@ -54,15 +77,17 @@ export async function temporalCost(stack: BenchStack) {
     }
     actions[name] = (actions[name] ?? 0) + worth;
   }
+  const info = description.raw.workflowExecutionInfo;
   return {
-    workflowId: cashInWorkflowId(ref),
+    workflowId: handle.workflowId,
+    /** RUNNING while the run is open (a payout in its return window), COMPLETED once it returned. */
+    runStatus: description.status.name,
+    historySizeBytes: description.historySize ?? Number(info?.historySizeBytes ?? 0),
     historyEvents: events.length,
-    stateTransitions: Number(description.raw.workflowExecutionInfo?.stateTransitionCount ?? 0),
+    stateTransitions: Number(info?.stateTransitionCount ?? 0),
     billableActions: Object.values(actions).reduce((sum, n) => sum + n, 0),
     actionsByEvent: actions,
     eventsByType: byType,
-    billableRules: BILLABLE_EVENT_RULES,
-    targets: { billableActions: 5, historyEvents: 15 },
   };
 }
 
