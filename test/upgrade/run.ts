@@ -246,7 +246,7 @@ async function answers(url: string): Promise<boolean> {
 function environment(settings: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   const foreign =
-    /^(CONNECTPSP_|SANDBOX_|OIDC_|API_KEYS|PAYLOAD_KEYS|PUBLIC_BASE_URL|API_HOST|WORKER_METRICS_HOST|WORKFLOW_BUNDLE_PATH|TRACING_|npm_)/;
+    /^(CONNECTPSP_|SANDBOX_|OIDC_|API_KEYS|PAYLOAD_KEYS|PUBLIC_BASE_URL|API_HOST|WORKER_METRICS_HOST|WORKFLOW_BUNDLE_PATH|TRACING_|CI_RESULTS_DIR$|CI_STEP$|npm_)/;
   for (const [name, value] of Object.entries(process.env)) if (!foreign.test(name)) env[name] = value;
   return { ...env, ...settings };
 }
