@@ -92,11 +92,13 @@ export class StartedStack {
     const children = new Map<number, number[]>();
     for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
     const queue = [root, ...all.filter((p) => p.pgid === root).map((p) => p.pid)];
+    const visited = new Set<number>();
     while (queue.length > 0) {
       const pid = queue.pop()!;
       const info = all.find((p) => p.pid === pid);
-      if (info === undefined || this.seen.has(pid)) continue;
-      this.seen.set(pid, info.started);
+      if (info === undefined || visited.has(pid)) continue;
+      visited.add(pid);
+      if (!this.seen.has(pid)) this.seen.set(pid, info.started);
       queue.push(...(children.get(pid) ?? []));
     }
   }

@@ -72,7 +72,12 @@ function cleanUp(): void {
   if (!flags.keep) rmSync(tmp, { recursive: true, force: true });
 }
 process.on('exit', cleanUp);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    console.log(`${signal}: killing every process of the stacks, removing the worktree`);
+    process.exit(130);
+  });
+}
 
 const checks: { ok: boolean; what: string }[] = [];
 const check = (ok: boolean, what: string, problems: string[] = []) => {
