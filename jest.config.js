@@ -11,6 +11,8 @@ const common = {
 export default {
   // Integration tests start real servers; jest reads the timeout only at the top level, not per project.
   testTimeout: 120_000,
+  // Under .ci/run (CI_RESULTS_DIR set) each run also records its counts for the summary's last line.
+  reporters: process.env.CI_RESULTS_DIR ? ['default', '<rootDir>/scripts/ci-results.js'] : ['default'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
