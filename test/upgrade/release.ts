@@ -51,6 +51,18 @@ export function lastReleaseTag(repo: string): string | undefined {
   return tags.sort(compareReleaseTags).at(-1);
 }
 
+/**
+ * The newest release commit reachable from HEAD, found by its subject (`Release v1.0.0: …`), for a clone that
+ * came without tags: the release is in the history either way.
+ */
+export function lastReleaseCommit(repo: string): { ref: string; version: string } | undefined {
+  for (const line of git(repo, ['log', '--format=%H %s', 'HEAD']).split('\n')) {
+    const [, ref, version] = /^([0-9a-f]{40}) Release (v\d+\.\d+\.\d+)\b/.exec(line) ?? [];
+    if (ref && version) return { ref, version };
+  }
+  return undefined;
+}
+
 /** A detached worktree of `commit` at `dir`, removed by {@link removeWorktree}. */
 export function addWorktree(repo: string, dir: string, commit: string): void {
   git(repo, ['worktree', 'add', '--detach', '--force', dir, commit]);

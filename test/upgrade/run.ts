@@ -20,7 +20,7 @@ import {
   type Lifecycles,
 } from './lifecycles.js';
 import { StartedStack } from './processes.js';
-import { addWorktree, git, installRelease, lastReleaseTag, removeWorktree } from './release.js';
+import { addWorktree, git, installRelease, lastReleaseCommit, lastReleaseTag, removeWorktree } from './release.js';
 
 /**
  * `npm run test:upgrade [-- --from <ref>] [--keep]`: the last release's own `npm start` parks a lifecycle in every
@@ -37,14 +37,16 @@ const began = Date.now();
 const NAMESPACE = 'default';
 const TASK_QUEUE = 'pix-payments';
 
-const fromRef = flags.from ?? lastReleaseTag(PROJECT_ROOT);
+// A clone without tags still holds the release commit: found by its subject, it is the same code.
+const fromRef = flags.from ?? lastReleaseTag(PROJECT_ROOT) ?? lastReleaseCommit(PROJECT_ROOT)?.ref;
 if (fromRef === undefined) {
   const shallow = git(PROJECT_ROOT, ['rev-parse', '--is-shallow-repository']) === 'true';
   console.log(
-    `test:upgrade: no release tag (v*) reachable from HEAD${shallow ? ' (shallow clone: fetch the tags)' : ''}; ` +
-      'nothing to upgrade from yet: skipped.',
+    `test:upgrade: no release (a v* tag, or a commit "Release v…") reachable from HEAD` +
+      `${shallow ? ' (shallow clone: fetch the history)' : ''}; nothing to upgrade from.`,
   );
-  process.exit(0);
+  // Since 1.0.0 there is always a release to upgrade from: in CI, not finding it is a failure, not a skip.
+  process.exit(process.env.CI === 'true' ? 1 : 0);
 }
 const fromCommit = git(PROJECT_ROOT, ['rev-parse', '--verify', `${fromRef}^{commit}`]);
 const head = git(PROJECT_ROOT, ['rev-parse', '--short', 'HEAD']);
