@@ -5,4 +5,5 @@
 const exitNow = (): never => process.exit(0);
 process.once('SIGINT', exitNow);
 process.once('SIGTERM', exitNow);
+process.once('SIGHUP', exitNow);
 await import('./launch-stack.js');
