@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../scripts/ports.js';
+import { isRunning as isRunningProcess, type DevServerRecord } from '../../scripts/dev-server-record.js';
+import { freePort, tcpOpen } from '../../scripts/ports.js';
 import { PROJECT_ROOT } from '../../scripts/temporal-binaries.js';
 
 /** Processes still alive in a process group, or whose command line names `text` (the dev server has its own group). */
@@ -20,16 +21,27 @@ function survivors(pgid: number, text: string): string[] {
   );
 }
 
-async function startStack(dataDir: string) {
+interface StackPorts {
+  API_PORT: string;
+  TEMPORAL_ADDRESS: string;
+  TEMPORAL_UI_PORT: string;
+  SANDBOX_PORT: string;
+}
+
+/** @param reuse the ports of an earlier start, to show it freed them; fresh ones when omitted */
+async function startStack(dataDir: string, reuse?: StackPorts) {
+  const ports: StackPorts = reuse ?? {
+    API_PORT: String(await freePort()),
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    TEMPORAL_UI_PORT: String(await freePort()),
+    SANDBOX_PORT: String(await freePort()),
+  };
   const env = {
     ...process.env,
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
-    API_PORT: String(await freePort()),
-    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
-    TEMPORAL_UI_PORT: String(await freePort()),
-    SANDBOX_PORT: String(await freePort()),
+    ...ports,
     WORKER_METRICS_PORT: '0',
   };
   // Its own process group, as a terminal gives it, so what it leaves behind can be listed.
@@ -42,7 +54,7 @@ async function startStack(dataDir: string) {
   let output = '';
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exit, output: () => output, env };
+  return { child, exit, output: () => output, env, ports };
 }
 
 function isRunning(pid: number): boolean {
@@ -145,4 +157,106 @@ test('a worker stopped while a create waits on a slow ConnectPSP exits within se
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+describe('npm start leaves nothing running, however the launcher ends', () => {
+  let dataDir: string;
+  let pgids: number[];
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'start-orphans-'));
+    pgids = [];
+  });
+  afterEach(() => {
+    // A failed expectation must not leave a stack running: jest would wait for it, and the ports stay taken.
+    for (const pgid of pgids) {
+      for (const line of survivors(pgid, dataDir)) process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** A stack up and serving; fails with its output if it exits first. */
+  async function startUp(ports?: StackPorts) {
+    const stack = await startStack(dataDir, ports);
+    pgids.push(stack.child.pid ?? 0);
+    let exited = false;
+    void stack.exit.then(() => (exited = true));
+    await waitFor(() => exited || stack.output().includes('PIX agent is up'), 'the stack');
+    if (exited) throw new Error(`npm start exited before it was up:\n${stack.output()}`);
+    const record = JSON.parse(readFileSync(path.join(dataDir, 'temporal-server.json'), 'utf8')) as DevServerRecord;
+    return { ...stack, pgid: stack.child.pid ?? 0, temporal: record.server };
+  }
+
+  /** Milliseconds from `since` until the Temporal dev server, then every process and every port of the stack are gone. */
+  async function waitUntilNothingLeft(stack: Awaited<ReturnType<typeof startUp>>, since: number) {
+    const { API_PORT, TEMPORAL_ADDRESS, TEMPORAL_UI_PORT, SANDBOX_PORT } = stack.ports;
+    const ports = [API_PORT, TEMPORAL_ADDRESS.split(':')[1], TEMPORAL_UI_PORT, SANDBOX_PORT];
+    const deadline = since + 20_000;
+    let temporalGoneMs: number | undefined;
+    for (;;) {
+      if (temporalGoneMs === undefined && !isRunningProcess(stack.temporal)) temporalGoneMs = Date.now() - since;
+      const open = await Promise.all(ports.map((port) => tcpOpen(Number(port))));
+      const left = survivors(stack.pgid, dataDir);
+      if (temporalGoneMs !== undefined && left.length === 0 && !open.includes(true)) {
+        return { temporalGoneMs, allGoneMs: Date.now() - since };
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`still there after 20 s: ${JSON.stringify({ left, ports, open })}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** The next start on the same DATA_DIR and ports: up, with no server of the last run to stop, then stopped. */
+  async function expectStartsAgain(ports: StackPorts) {
+    const again = await startUp(ports);
+    expect(again.output()).not.toContain('left running');
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+    expect(survivors(again.pgid, dataDir)).toEqual([]);
+  }
+
+  test('closing its terminal (SIGHUP to its process group, its output unread from then on) stops every process, Temporal too, and the next start works', async () => {
+    const stack = await startUp();
+    const signalled = Date.now();
+    process.kill(-stack.pgid, 'SIGHUP');
+    // The terminal is gone: what the launcher writes while it stops fails (EPIPE), and must not end it halfway.
+    stack.child.stdout.destroy();
+    stack.child.stderr.destroy();
+    expect(await stack.exit).toBe(0);
+    const { temporalGoneMs, allGoneMs } = await waitUntilNothingLeft(stack, signalled);
+    console.log(`SIGHUP: Temporal gone after ${temporalGoneMs} ms, everything after ${allGoneMs} ms`);
+    await expectStartsAgain(stack.ports);
+  }, 300_000);
+
+  test('a SIGKILLed launcher runs no code, yet every process it started stops, Temporal too, and the next start works', async () => {
+    const stack = await startUp();
+    const signalled = Date.now();
+    process.kill(stack.pgid, 'SIGKILL'); // the launcher alone; its group is left to notice
+    await stack.exit;
+    const { temporalGoneMs, allGoneMs } = await waitUntilNothingLeft(stack, signalled);
+    console.log(`SIGKILL: Temporal gone after ${temporalGoneMs} ms, everything after ${allGoneMs} ms`);
+    await expectStartsAgain(stack.ports);
+  }, 300_000);
+
+  test('a start stops the Temporal dev server an earlier run left on its DATA_DIR, and says so', async () => {
+    const stack = await startUp();
+    // What this launcher never leaves by itself, but an older one did: a server whose supervisor and launcher are gone.
+    const supervisor = Number(
+      spawnSync('ps', ['-o', 'ppid=', '-p', String(stack.temporal.pid)], { encoding: 'utf8' }).stdout.trim(),
+    );
+    process.kill(supervisor, 'SIGKILL');
+    process.kill(-stack.pgid, 'SIGKILL');
+    await stack.exit;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(isRunningProcess(stack.temporal)).toBe(true);
+
+    const again = await startUp(stack.ports);
+    expect(again.output()).toContain(
+      `Stopped the Temporal dev server (pid ${stack.temporal.pid}) an earlier npm start left running on this DATA_DIR.`,
+    );
+    expect(isRunningProcess(stack.temporal)).toBe(false);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+    expect(survivors(again.pgid, dataDir)).toEqual([]);
+  }, 300_000);
 });
