@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -128,7 +129,7 @@ export async function stopLeftoverDevServer(recordFile: string, log: (line: stri
   if (record === undefined) return;
   if (record.launcher.pid !== process.pid && isRunning(record.launcher)) {
     throw new Error(
-      `Cannot start: another npm start (pid ${record.launcher.pid}) runs on this DATA_DIR (${recordFile}). Stop it first.`,
+      `Cannot start: another npm start (pid ${record.launcher.pid}) runs on ${path.dirname(recordFile)}. Stop it first.`,
     );
   }
   if (isRunning(record.server)) {

@@ -24,19 +24,25 @@ const config = loadConfig();
 const children = new ChildProcessGroup(PROJECT_ROOT);
 let temporal: DevServerProcess | undefined;
 let stopping: Promise<void> | undefined;
-function stop(code: number): void {
+function stop(code: number, signal?: NodeJS.Signals): void {
   stopping ??= (async () => {
     console.log('\nStopping ...');
     await children.stop(['api', 'worker']);
     await children.stop();
     await temporal?.stop();
     console.log('Stopped.');
+    if (signal === 'SIGHUP') {
+      // The terminal is gone: end by its signal, unhandled now. Node 20's exit would first reset that terminal's
+      // mode and abort when it cannot (nodejs/node#51519; an unhandled SIGHUP skips the reset).
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
     process.exit(code);
   })();
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.removeAllListeners(signal); // start.ts's, for the time the modules were loading
-  process.on(signal, () => stop(0));
+  process.on(signal, () => stop(0, signal));
 }
 // Whoever read our output may be gone (a closed terminal, a harness that exited with npm): a failed write (EPIPE, EIO)
 // must not end the launcher halfway through stopping, with Temporal still up.

@@ -5,5 +5,4 @@
 const exitNow = (): never => process.exit(0);
 process.once('SIGINT', exitNow);
 process.once('SIGTERM', exitNow);
-process.once('SIGHUP', exitNow);
 await import('./launch-stack.js');
