@@ -2,9 +2,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isRunning as isRunningProcess, type DevServerRecord } from '../../scripts/dev-server-record.js';
+import { devServerArgs } from '../../scripts/dev-server-process.js';
+import {
+  devServerRecordFile,
+  isRunning as isRunningProcess,
+  processIdentity,
+  writeDevServerRecord,
+  type DevServerRecord,
+} from '../../scripts/dev-server-record.js';
 import { freePort, tcpOpen } from '../../scripts/ports.js';
-import { PROJECT_ROOT } from '../../scripts/temporal-binaries.js';
+import { PROJECT_ROOT, resolveTemporalCli } from '../../scripts/temporal-binaries.js';
 
 /** Processes still alive in a process group, or whose command line names `text` (the dev server has its own group). */
 function survivors(pgid: number, text: string): string[] {
@@ -28,14 +35,18 @@ interface StackPorts {
   SANDBOX_PORT: string;
 }
 
-/** @param reuse the ports of an earlier start, to show it freed them; fresh ones when omitted */
-async function startStack(dataDir: string, reuse?: StackPorts) {
-  const ports: StackPorts = reuse ?? {
+async function freshPorts(): Promise<StackPorts> {
+  return {
     API_PORT: String(await freePort()),
     TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
     TEMPORAL_UI_PORT: String(await freePort()),
     SANDBOX_PORT: String(await freePort()),
   };
+}
+
+/** @param reuse the ports of an earlier start, to show it freed them; fresh ones when omitted */
+async function startStack(dataDir: string, reuse?: StackPorts) {
+  const ports = reuse ?? (await freshPorts());
   const env = {
     ...process.env,
     NODE_ENV: 'development',
@@ -53,7 +64,10 @@ async function startStack(dataDir: string, reuse?: StackPorts) {
   });
   let output = '';
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Its exit code, or the signal that ended it.
+  const exit = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   return { child, exit, output: () => output, env, ports };
 }
 
@@ -168,8 +182,15 @@ describe('npm start leaves nothing running, however the launcher ends', () => {
   });
   afterEach(() => {
     // A failed expectation must not leave a stack running: jest would wait for it, and the ports stay taken.
-    for (const pgid of pgids) {
-      for (const line of survivors(pgid, dataDir)) process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+    // Its processes are in the groups started, or name the DATA_DIR (Temporal; -1 is no group).
+    for (const pgid of [-1, ...pgids]) {
+      for (const line of survivors(pgid, dataDir)) {
+        try {
+          process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
     }
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -222,7 +243,11 @@ describe('npm start leaves nothing running, however the launcher ends', () => {
     // The terminal is gone: what the launcher writes while it stops fails (EPIPE), and must not end it halfway.
     stack.child.stdout.destroy();
     stack.child.stderr.destroy();
-    expect(await stack.exit).toBe(0);
+    // Once all is stopped it ends by the hang-up, as an unhandled SIGHUP would (not by a crash halfway: no SIGPIPE).
+    expect(await stack.exit).toBe('SIGHUP');
+    // It ended only once it had stopped the rest, Temporal last.
+    expect(isRunningProcess(stack.temporal)).toBe(false);
+    expect(survivors(stack.pgid, dataDir)).toEqual([]);
     const { temporalGoneMs, allGoneMs } = await waitUntilNothingLeft(stack, signalled);
     console.log(`SIGHUP: Temporal gone after ${temporalGoneMs} ms, everything after ${allGoneMs} ms`);
     await expectStartsAgain(stack.ports);
@@ -239,24 +264,49 @@ describe('npm start leaves nothing running, however the launcher ends', () => {
   }, 300_000);
 
   test('a start stops the Temporal dev server an earlier run left on its DATA_DIR, and says so', async () => {
-    const stack = await startUp();
-    // What this launcher never leaves by itself, but an older one did: a server whose supervisor and launcher are gone.
-    const supervisor = Number(
-      spawnSync('ps', ['-o', 'ppid=', '-p', String(stack.temporal.pid)], { encoding: 'utf8' }).stdout.trim(),
-    );
-    process.kill(supervisor, 'SIGKILL');
-    process.kill(-stack.pgid, 'SIGKILL');
-    await stack.exit;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(isRunningProcess(stack.temporal)).toBe(true);
+    // What this launcher never leaves, but an older one did: a server on this DATA_DIR, recorded, its launcher gone.
+    // (Started here rather than by killing a stack's supervisor: an orphan whose output pipe is broken dies at its
+    // next log line, so whether it would still be there to stop is a matter of timing.)
+    const ports = await freshPorts();
+    const temporalPort = Number(ports.TEMPORAL_ADDRESS.split(':')[1]);
+    const args = devServerArgs({
+      port: temporalPort,
+      uiPort: Number(ports.TEMPORAL_UI_PORT),
+      dbFilename: path.join(dataDir, 'temporal.db'),
+    });
+    const leftover = spawn(resolveTemporalCli({ allowDownload: false }).path ?? '', args, {
+      detached: true,
+      stdio: 'ignore',
+    });
+    const server = processIdentity(leftover.pid ?? 0);
+    expect(server).toBeDefined();
+    const goneLauncher = { pid: spawnSync('true').pid, startedAt: 'an earlier run' };
+    writeDevServerRecord(devServerRecordFile(dataDir), { server: server!, launcher: goneLauncher });
+    for (let i = 0; i < 300 && !(await tcpOpen(temporalPort)); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await tcpOpen(temporalPort)).toBe(true);
 
-    const again = await startUp(stack.ports);
-    expect(again.output()).toContain(
-      `Stopped the Temporal dev server (pid ${stack.temporal.pid}) an earlier npm start left running on this DATA_DIR.`,
+    const stack = await startUp(ports);
+    expect(stack.output()).toContain(
+      `Stopped the Temporal dev server (pid ${server!.pid}) an earlier npm start left running on this DATA_DIR.`,
     );
-    expect(isRunningProcess(stack.temporal)).toBe(false);
-    again.child.kill('SIGTERM');
-    expect(await again.exit).toBe(0);
-    expect(survivors(again.pgid, dataDir)).toEqual([]);
+    expect(isRunningProcess(server!)).toBe(false);
+    stack.child.kill('SIGTERM');
+    expect(await stack.exit).toBe(0);
+    expect(survivors(stack.pgid, dataDir)).toEqual([]);
   }, 300_000);
+  test('a start refuses a DATA_DIR whose recorded launcher still runs, and stops nothing of it', async () => {
+    // Its server is not left over but in use (here: this test process stands for that launcher).
+    const server = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const record = { server: processIdentity(server.pid ?? 0)!, launcher: processIdentity(process.pid)! };
+    writeDevServerRecord(devServerRecordFile(dataDir), record);
+    try {
+      const stack = await startStack(dataDir);
+      pgids.push(stack.child.pid ?? 0);
+      expect(await stack.exit).toBe(1);
+      expect(stack.output()).toContain(`Cannot start: another npm start (pid ${process.pid}) runs on ${dataDir}.`);
+      expect(isRunningProcess(record.server)).toBe(true);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
 });
