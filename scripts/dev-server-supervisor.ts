@@ -10,7 +10,7 @@ import { whenParentGone } from './parent-watch.js';
  *
  * Why this and not something simpler: in the launcher's process group the server would get the terminal's Ctrl-C and
  * hang-up together with the worker, and stop before the worker drained; Linux's parent-death signal (prctl) cannot
- * be set from Node and exists nowhere else. Polling our parent pid (`parent-watch.ts`) works wherever Node does.
+ * be set from Node, and macOS has none. Polling our parent pid (`parent-watch.ts`) works wherever Node does.
  */
 const GRACE_MS = 4000;
 const [launcherPid, recordFile, executable, ...args] = process.argv.slice(2);
