@@ -15,7 +15,7 @@ const logger = createLogger('api', config.LOG_LEVEL);
 // under npm start (the terminal's SIGINT, then the launcher's SIGTERM): it shuts down once.
 let shutdown = (): void => process.exit(0);
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     if (!stopping) shutdown();
     stopping = true;

@@ -7,7 +7,7 @@ const config = loadConfig();
 // Ctrl-C reaches it twice under npm start (the terminal's SIGINT, then the launcher's SIGTERM): it stops once.
 let stop = (): void => process.exit(0);
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     if (!stopping) stop();
     stopping = true;

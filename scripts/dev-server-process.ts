@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { isRunning, readDevServerRecord, type ProcessIdentity } from './dev-server-record.js';
 import { resolveTemporalCli } from './temporal-binaries.js';
 
 export interface DevServerArgs {
@@ -47,20 +51,35 @@ export function devServerArgs(options: DevServerArgs): string[] {
 }
 
 export interface DevServerProcess {
+  /** The supervisor (`dev-server-supervisor.ts`), whose child the server is. */
   child: ChildProcess;
   /** Resolves once the namespace answers; rejects if the server exits first. */
   ready: Promise<void>;
-  /** SIGTERM, then SIGKILL only if it has not exited after `graceMs`. Safe to call at any moment, start-up included. */
-  stop(graceMs?: number): Promise<void>;
+  /** Stops the server (SIGTERM, SIGKILL after a grace period) and resolves once it is gone. Safe at any moment. */
+  stop(): Promise<void>;
 }
 
+const SUPERVISOR = fileURLToPath(new URL('./dev-server-supervisor.ts', import.meta.url));
+/** The supervisor's own grace period for the server, and a little more. */
+const STOP_BACKSTOP_MS = 6000;
+
 /**
- * The Temporal dev server as a child process of `npm start`, in a process group of its own: a terminal's Ctrl-C
- * reaches only the launcher, which stops the worker and the API first and the server last.
+ * The Temporal dev server of `npm start`, through a small supervisor in a session of its own (setsid): a terminal's
+ * Ctrl-C or hang-up reaches only the launcher, which stops the worker and the API first and the server last. A
+ * detached server would outlive a launcher that could not stop it (SIGKILL, crash); the supervisor notices its
+ * parent is gone and stops the server then. It also records the server under `recordFile` (see
+ * {@link stopLeftoverDevServer}).
  */
-export function spawnDevServer(options: DevServerArgs, log: (line: string) => void): DevServerProcess {
+export function spawnDevServer(
+  options: DevServerArgs & { recordFile: string },
+  log: (line: string) => void,
+): DevServerProcess {
   const cli = resolveTemporalCli({ allowDownload: false }).path ?? '';
-  const child = spawn(cli, devServerArgs(options), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const supervisorArgs = [SUPERVISOR, String(process.pid), options.recordFile, cli, ...devServerArgs(options)];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...supervisorArgs], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let gone = false;
@@ -86,15 +105,62 @@ export function spawnDevServer(options: DevServerArgs, log: (line: string) => vo
   return {
     child,
     ready,
-    async stop(graceMs = 4000) {
+    async stop() {
       if (gone) return;
+      // The supervisor passes SIGTERM on and escalates itself; this covers a supervisor that does not answer.
       const timer = setTimeout(() => {
-        log(`did not stop within ${graceMs} ms of SIGTERM: SIGKILL`);
-        child.kill('SIGKILL');
-      }, graceMs);
+        log(`did not stop within ${STOP_BACKSTOP_MS} ms of SIGTERM: SIGKILL`);
+        if (child.pid !== undefined) signal(-child.pid, 'SIGKILL'); // its group: supervisor and server
+      }, STOP_BACKSTOP_MS);
       child.kill('SIGTERM');
       await exited;
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Stops the Temporal dev server an earlier `npm start` left running on this DATA_DIR (its launcher and supervisor
+ * both gone, e.g. SIGKILLed together) and says so through `log`. Refuses (throws) if that launcher still runs: its
+ * server is not left over but in use. A server from before the record existed is not found: the port check names it.
+ */
+export async function stopLeftoverDevServer(recordFile: string, log: (line: string) => void): Promise<void> {
+  const record = readDevServerRecord(recordFile);
+  if (record === undefined) return;
+  if (record.launcher.pid !== process.pid && isRunning(record.launcher)) {
+    throw new Error(
+      `Cannot start: another npm start (pid ${record.launcher.pid}) runs on ${path.dirname(recordFile)}. Stop it first.`,
+    );
+  }
+  if (isRunning(record.server)) {
+    signal(record.server.pid, 'SIGTERM');
+    if (!(await waitUntilGone(record.server, 5000))) {
+      signal(record.server.pid, 'SIGKILL');
+      if (!(await waitUntilGone(record.server, 5000))) {
+        throw new Error(`Cannot start: the Temporal dev server left running (pid ${record.server.pid}) does not stop.`);
+      }
+    }
+    log(
+      `Stopped the Temporal dev server (pid ${record.server.pid}) an earlier npm start left running on this DATA_DIR.`,
+    );
+  }
+  rmSync(recordFile, { force: true });
+}
+
+/** A process (or group, `-pgid`) already gone needs no signal; one we may not signal (EPERM) shows in the wait after. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone, or not ours
+  }
+}
+
+async function waitUntilGone(identity: ProcessIdentity, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isRunning(identity)) {
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+  return true;
 }

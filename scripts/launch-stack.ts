@@ -2,7 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/env.js';
-import { spawnDevServer, type DevServerProcess } from './dev-server-process.js';
+import { spawnDevServer, stopLeftoverDevServer, type DevServerProcess } from './dev-server-process.js';
+import { devServerRecordFile } from './dev-server-record.js';
 import { apiKeyBannerLine, ensureLocalSecrets } from './local-secrets.js';
 import { assertPortsFree, type NamedPort } from './ports.js';
 import { ChildProcessGroup } from './process-group.js';
@@ -18,23 +19,34 @@ const config = loadConfig();
 
 // Installed first, so a signal at any moment, start-up included, stops what is running: the API and the worker
 // first (the worker drains), then the sandbox (it writes out its state), then Temporal. Nothing more starts after.
+// SIGHUP too: a closed terminal stops the stack like Ctrl-C. A launcher that dies without stopping (SIGKILL) leaves
+// nothing either: each part notices and stops (`exit-with-launcher.ts`, `dev-server-supervisor.ts`).
 const children = new ChildProcessGroup(PROJECT_ROOT);
 let temporal: DevServerProcess | undefined;
 let stopping: Promise<void> | undefined;
-function stop(code: number): void {
+function stop(code: number, signal?: NodeJS.Signals): void {
   stopping ??= (async () => {
     console.log('\nStopping ...');
     await children.stop(['api', 'worker']);
     await children.stop();
     await temporal?.stop();
     console.log('Stopped.');
+    if (signal === 'SIGHUP') {
+      // The terminal is gone: end by its signal, unhandled now. Node 20's exit would first reset that terminal's
+      // mode and abort when it cannot (nodejs/node#51519; an unhandled SIGHUP skips the reset).
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
     process.exit(code);
   })();
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.removeAllListeners(signal); // start.ts's, for the time the modules were loading
-  process.on(signal, () => stop(0));
+  process.on(signal, () => stop(0, signal));
 }
+// Whoever read our output may be gone (a closed terminal, a harness that exited with npm): a failed write (EPIPE, EIO)
+// must not end the launcher halfway through stopping, with Temporal still up.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 children.onUnexpectedExit((name, code) => {
   console.error(`${name} exited unexpectedly (code ${code}); stopping everything.`);
   stop(1);
@@ -56,7 +68,9 @@ if (config.WORKER_METRICS_PORT > 0) {
   ports.push({ port: config.WORKER_METRICS_PORT, name: 'the worker metrics (WORKER_METRICS_PORT)' });
 }
 
+const temporalRecordFile = devServerRecordFile(dataDir);
 try {
+  await stopLeftoverDevServer(temporalRecordFile, (line) => console.log(line));
   await assertPortsFree(ports);
 } catch (err) {
   console.error((err as Error).message);
@@ -83,6 +97,7 @@ try {
       port: temporalPort,
       uiPort: config.TEMPORAL_UI_PORT,
       dbFilename: temporalDb,
+      recordFile: temporalRecordFile,
       namespace: config.TEMPORAL_NAMESPACE,
       // The Web UI asks our API to decrypt payloads; it answers only callers holding payloads:decode.
       uiCodecEndpoint: `${apiUrl}/codec`,

@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const EXIT_WITH_LAUNCHER = fileURLToPath(new URL('./exit-with-launcher.ts', import.meta.url));
 
 /**
  * The processes of the embedded stack: started with tsx, their output prefixed with their name, stopped with
@@ -23,8 +26,10 @@ export class ChildProcessGroup {
     this.unexpectedExit = listener;
   }
 
+  /** A TypeScript entry point, which stops by itself (as on SIGTERM) should this process die without stopping it. */
   start(name: string, entry: string, env: Record<string, string> = {}): ChildProcess {
-    return this.startCommand(name, process.execPath, ['--import', 'tsx', path.join(this.cwd, entry)], env);
+    const args = ['--import', 'tsx', '--import', EXIT_WITH_LAUNCHER, path.join(this.cwd, entry)];
+    return this.startCommand(name, process.execPath, args, { ...env, STACK_LAUNCHER_PID: String(process.pid) });
   }
 
   /** Any executable (the cluster profile's Temporal services and PostgreSQL), supervised like the tsx entries. */

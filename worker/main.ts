@@ -18,7 +18,7 @@ const logger = createLogger('worker', config.LOG_LEVEL);
 let worker: Worker | undefined = undefined;
 const STOP_DEADLINE_MS = 4000;
 let stopRequested = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     stopRequested = true;
     if (worker?.getState() !== 'RUNNING') process.exit(0);
