@@ -4,13 +4,18 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { z } from 'zod';
 import { ConnectPspHeader, PROBLEM_CONTENT_TYPE, ProblemCode } from '../connectpsp/schemas/index.js';
 import { verifyDigitalSignature } from '../connectpsp/signing.js';
-import type { SandboxLocals } from './app.js';
 import type { ApplicationState } from './application.js';
 import type { SandboxContext } from './context.js';
 import type { Endpoint } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import type { StoredResponse } from './idempotency.js';
+import type { StateJournal } from './journal.js';
 import { notFound, ProblemError, validationProblem } from './problem.js';
+
+/** What `deliver` reads from `res.app.locals`. */
+export interface SandboxLocals {
+  journal?: StateJournal;
+}
 
 /** What a handler answers: a status and a JSON body. */
 export interface Outcome {
