@@ -8,9 +8,9 @@ import type { ApplicationState } from './application.js';
 import type { SandboxContext } from './context.js';
 import type { Endpoint } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
-import type { StoredResponse } from './idempotency.js';
 import type { StateJournal } from './journal.js';
 import { notFound, ProblemError, validationProblem } from './problem.js';
+import type { StoredResponse } from './records.js';
 
 /** What `deliver` reads from `res.app.locals`. */
 export interface SandboxLocals {
