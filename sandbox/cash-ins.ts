@@ -16,7 +16,7 @@ import type { ApplicationState } from './application.js';
 import { dynamicBrCode } from './br-code.js';
 import type { SandboxClock } from './clock.js';
 import type { StateJournal } from './journal.js';
-import { cashInInternalCode, cashInTransactionId, endToEndId } from './ids.js';
+import { cashInInternalCode, cashInTransactionId, endToEndId, uniqueCode } from './ids.js';
 import { PARTNER_BANK } from './ledger.js';
 import { notFound, ProblemError, requireStatus } from './problem.js';
 import { qrCodePng } from './qr-png.js';
@@ -250,12 +250,4 @@ export function cashInView(record: CashInRecord): CashIn {
 
 function pixData(copyAndPaste: string): PixData {
   return { copyAndPaste, qrCodeImageBase64: qrCodePng(copyAndPaste).toString('base64') };
-}
-
-/** Internal codes are short, so collisions are possible and are retried. */
-export function uniqueCode(index: Map<string, unknown>, generate: () => string): string {
-  for (;;) {
-    const code = generate();
-    if (!index.has(code)) return code;
-  }
 }
