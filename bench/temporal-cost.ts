@@ -1,7 +1,7 @@
 // The default export: tsx loads the CommonJS proto package that way (see test/support/temporal.ts).
 import proto from '@temporalio/proto';
 import { cashInWorkflowId } from '../workflows/cash-in/messages.js';
-import { apiCreate, reference, settled } from './cash-in-drivers.js';
+import { apiCreate, awaitSettled, newExternalReference } from './cash-in-drivers.js';
 import type { BenchStack } from './stack.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -34,9 +34,9 @@ export const BILLABLE_EVENT_RULES: Record<string, string> = {
 
 /** One happy-path cash-in through the API (create, auto-pay, webhook, SETTLED), then its cost read from Temporal. */
 export async function temporalCost(stack: BenchStack) {
-  const ref = reference('cost');
+  const ref = newExternalReference('cost');
   await apiCreate(stack, ref);
-  await settled(stack.client, ref);
+  await awaitSettled(stack.client, ref);
   const handle = stack.client.workflow.getHandle(cashInWorkflowId(ref));
   const history = await handle.fetchHistory();
   const description = await handle.describe();
