@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { Agent, fetch, type Dispatcher } from 'undici';
-import type { CallbackEvent } from '../workflows/callbacks/deliver-callback.js';
+import type { CallbackEvent } from '../workflows/callbacks/types.js';
 import { callbackUrlRefusal, publicOnlyLookup, type CallbackDestinationPolicy } from './callback-destination.js';
 
 export interface CallbackDeps {

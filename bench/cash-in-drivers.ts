@@ -19,7 +19,7 @@ export const AMOUNT_CENTAVOS = 15_050;
 const PAYER = { name: 'Bench Payer', document: '12345678909' };
 
 /** A fresh externalReference; `tag` tells the figure and path apart in the Temporal UI. */
-export const reference = (tag: string) => `bench-${tag}-${randomBytes(8).toString('hex')}`;
+export const newExternalReference = (tag: string) => `bench-${tag}-${randomBytes(8).toString('hex')}`;
 
 /** Creates that answered 503 (not done within the API's create budget) and were sent again, as a service does. */
 export let createsRetried = 0;
@@ -105,7 +105,7 @@ export function rawSignal(client: Client, externalReference: string, event: Cash
 }
 
 /** Waits for the lifecycle to close (SETTLED, in auto settlement) and returns its final status. */
-export async function settled(client: Client, externalReference: string): Promise<string> {
+export async function awaitSettled(client: Client, externalReference: string): Promise<string> {
   const view = (await client.workflow.getHandle(cashInWorkflowId(externalReference)).result()) as CashInView;
   if (view.status !== 'SETTLED') throw new Error(`${externalReference} ended ${view.status}, not SETTLED`);
   return view.status;

@@ -9,7 +9,7 @@ import { parsePayloadKeys } from '../codec/payload-keys.js';
 import { startScratchCluster } from '../scripts/cluster/stack.js';
 import { CLUSTER_VERSIONS } from '../scripts/cluster/tools.js';
 import { PROJECT_ROOT, TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries.js';
-import { apiCreate, reference, settled } from './cash-in-drivers.js';
+import { apiCreate, awaitSettled, newExternalReference } from './cash-in-drivers.js';
 import { alternate, closedLoop, cpuSeconds, round, rssBytes } from './measure.js';
 import { startBenchStack } from './stack.js';
 
@@ -75,15 +75,15 @@ export async function runClusterBench(args: string[]): Promise<void> {
   try {
     let next = 0;
     const clusterLifecycle = async () => {
-      const ref = reference('cluster');
+      const ref = newExternalReference('cluster');
       // A load balancer's round robin over the two API replicas (apiCreate reads only apiUrl and apiKey).
       await apiCreate({ apiUrl: cluster.apiUrl(next++ % 2), apiKey } as never, ref);
-      await settled(clusterClient, ref);
+      await awaitSettled(clusterClient, ref);
     };
     const devLifecycle = async () => {
-      const ref = reference('dev');
+      const ref = newExternalReference('dev');
       await apiCreate(dev, ref);
-      await settled(dev.client, ref);
+      await awaitSettled(dev.client, ref);
     };
     const clusterPids = () => withBackends(cluster.pids());
     const devPids = () => ({

@@ -5,7 +5,7 @@ import { centavosToBrl } from '../connectpsp/money.js';
 import { cashInWorkflowId } from '../workflows/cash-in/messages.js';
 import { cashIn } from '../workflows/cash-in/workflow.js';
 import { PaymentAmountCentavos, PaymentKind, PaymentReference, PaymentStatus } from '../workflows/search-attributes.js';
-import { AMOUNT_CENTAVOS, apiCreate, rawCreate, rawInput, reference } from './cash-in-drivers.js';
+import { AMOUNT_CENTAVOS, apiCreate, newExternalReference, rawCreate, rawInput } from './cash-in-drivers.js';
 import { createStages, wallClockMs, type TimedCreate } from './create-stages.js';
 import { alternate, closedLoop, round, summarize, untilQuiet } from './measure.js';
 import type { BenchStack } from './stack.js';
@@ -46,15 +46,15 @@ export async function createLatency(stack: BenchStack, options: CreateLatencyOpt
   const apiCreates: TimedCreate[] = [];
   const uwsCreates: TimedCreate[] = [];
   const api = () => {
-    const ref = reference('create-api');
+    const ref = newExternalReference('create-api');
     return timed(apiCreates, ref, () => apiCreate(stack, ref));
   };
   const updateWithStart = () => {
-    const ref = reference('create-uws');
+    const ref = newExternalReference('create-uws');
     return timed(uwsCreates, ref, () => rawCreate(stack.client, ref));
   };
   const raw = async () => {
-    const externalReference = reference('create-raw');
+    const externalReference = newExternalReference('create-raw');
     await stack.client.workflow.start(cashIn, {
       workflowId: cashInWorkflowId(externalReference),
       taskQueue: UNPOLLED_TASK_QUEUE,

@@ -1,4 +1,4 @@
-import { apiCreate, paidEvent, rawCreate, rawSignal, reference, settled } from './cash-in-drivers.js';
+import { apiCreate, awaitSettled, newExternalReference, paidEvent, rawCreate, rawSignal } from './cash-in-drivers.js';
 import { runFloorLifecycle } from './floor/drive.js';
 import { closedLoop, CpuMeter, interleave, round } from './measure.js';
 import type { BenchStack } from './stack.js';
@@ -27,18 +27,18 @@ interface Round {
 export async function lifecycleThroughput(stack: BenchStack, options: LifecycleOptions) {
   const { client, floorClient, pids } = stack;
   const apiLifecycle = async () => {
-    const ref = reference('life-api');
+    const ref = newExternalReference('life-api');
     await apiCreate(stack, ref);
-    await settled(client, ref);
+    await awaitSettled(client, ref);
   };
   const rawLifecycle = async () => {
-    const ref = reference('life-raw');
+    const ref = newExternalReference('life-raw');
     const view = await rawCreate(client, ref);
     await rawSignal(client, ref, paidEvent(view));
-    await settled(client, ref);
+    await awaitSettled(client, ref);
   };
   const floorLifecycle = async () => {
-    await runFloorLifecycle(floorClient, reference('life-floor'));
+    await runFloorLifecycle(floorClient, newExternalReference('life-floor'));
   };
   const measure = async (lifecycle: () => Promise<void>, processes: Record<string, number>): Promise<Round> => {
     const cpu = new CpuMeter(processes);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import type { CashInView } from '../workflows/cash-in/types.js';
-import { rawCreate, reference } from './cash-in-drivers.js';
+import { newExternalReference, rawCreate } from './cash-in-drivers.js';
 import { closedLoop, round, rssBytes } from './measure.js';
 import type { BenchStack } from './stack.js';
 
@@ -29,7 +29,7 @@ export async function parkedMemory(stack: BenchStack, count: number, concurrency
   const views: CashInView[] = [];
   const started = performance.now();
   await closedLoop(count, concurrency, async () => {
-    views.push(await rawCreate(stack.client, reference('parked')));
+    views.push(await rawCreate(stack.client, newExternalReference('parked')));
   });
   const parkSeconds = (performance.now() - started) / 1000;
   const right = rssBytes(pid);

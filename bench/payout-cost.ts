@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cashOutWorkflowId } from '../workflows/cash-out/messages.js';
-import { reference } from './cash-in-drivers.js';
+import { newExternalReference } from './cash-in-drivers.js';
 import { BENCH_REFUND_WINDOW_MINUTES, type BenchStack } from './stack.js';
 import { historyCost, HISTORY_SIZE_TARGETS } from './temporal-cost.js';
 
@@ -42,7 +42,7 @@ export async function startPayoutSample(stack: BenchStack, count: number): Promi
   await delayApiWebhooks(stack, true);
   try {
     for (let i = 0; i < count; i += 1) {
-      const ref = reference('payout');
+      const ref = newExternalReference('payout');
       await apiCreateCashOut(stack, ref);
       await untilCompleted(stack, ref);
       refs.push(ref);

@@ -2,7 +2,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { cashInWorkflowId } from '../workflows/cash-in/messages.js';
-import { apiCreate, reference, settled } from './cash-in-drivers.js';
+import { apiCreate, awaitSettled, newExternalReference } from './cash-in-drivers.js';
 import { runFloorLifecycle } from './floor/drive.js';
 import type { BenchStack } from './stack.js';
 
@@ -42,11 +42,11 @@ export const HISTORY_SIZE_TARGETS = { cashInBytes: 6 * 1024, completedPayoutByte
  * and one lifecycle of the floor (`bench/floor/`), the smallest workflow of the same shape, read the same way.
  */
 export async function temporalCost(stack: BenchStack) {
-  const ref = reference('cost');
+  const ref = newExternalReference('cost');
   await apiCreate(stack, ref);
-  await settled(stack.client, ref);
+  await awaitSettled(stack.client, ref);
   const cashIn = await historyCost(stack.client.workflow.getHandle(cashInWorkflowId(ref)));
-  const floorId = await runFloorLifecycle(stack.floorClient, reference('cost-floor'));
+  const floorId = await runFloorLifecycle(stack.floorClient, newExternalReference('cost-floor'));
   const { eventsByType: floorEvents, ...floor } = await historyCost(stack.floorClient.workflow.getHandle(floorId));
   return {
     ...cashIn,

@@ -4,9 +4,6 @@
  * multiplication, because `0.29 * 100` is `28.999999999999996` in binary floating point.
  */
 
-/** Largest amount either direction accepts: the largest centavo count a double holds exactly. */
-export const MAX_CENTAVOS = Number.MAX_SAFE_INTEGER;
-
 // `String(n)` gives the shortest text that reads back as the same double, i.e. what the JSON said, so a wire
 // value with at most two decimals always prints as plain digits with at most two fraction digits.
 const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d{1,2}))?$/;

@@ -7,9 +7,8 @@ import { CashOutBook } from './cash-outs.js';
 import { SandboxClock } from './clock.js';
 import type { SandboxContext } from './context.js';
 import { FaultInjector } from './faults.js';
-import { notFoundRoute, problemHandler } from './http.js';
+import { notFoundRoute, problemHandler, type SandboxLocals } from './http.js';
 import { IdempotencyStore } from './idempotency.js';
-import type { StateJournal } from './journal.js';
 import { resolveSandboxOptions } from './options.js';
 import type { SandboxOptions } from './options.js';
 import { accountRoutes } from './routes/account.js';
@@ -37,11 +36,6 @@ export interface RunningSandbox {
 
 /** How often unpaid cash-ins are checked for expiry (reads also check, so this only bounds staleness of lists). */
 const EXPIRY_SWEEP_MS = 1000;
-
-/** What `deliver` reads from `res.app.locals`. */
-export interface SandboxLocals {
-  journal?: StateJournal;
-}
 
 /**
  * Starts a ConnectPSP simulator: the documented API plus `/_sandbox/` test controls, its state in memory and, with

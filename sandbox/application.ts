@@ -1,8 +1,7 @@
-import type { CashInRecord } from './cash-ins.js';
-import type { CashOutRecord } from './cash-outs.js';
 import type { StateJournal } from './journal.js';
 import { Ledger } from './ledger.js';
 import type { SandboxApplication } from './options.js';
+import type { CashInRecord, CashOutRecord } from './records.js';
 
 /**
  * Everything one integration (one ApplicationToken) owns: its transactions, indexed by every id a lookup accepts,

@@ -16,37 +16,13 @@ import type { ApplicationState } from './application.js';
 import { dynamicBrCode } from './br-code.js';
 import type { SandboxClock } from './clock.js';
 import type { StateJournal } from './journal.js';
-import { cashInInternalCode, cashInTransactionId, endToEndId } from './ids.js';
+import { cashInInternalCode, cashInTransactionId, endToEndId, uniqueCode } from './ids.js';
 import { PARTNER_BANK } from './ledger.js';
 import { notFound, ProblemError, requireStatus } from './problem.js';
 import { qrCodePng } from './qr-png.js';
+import type { CashInRecord } from './records.js';
 import { brasiliaTimestamp } from './timestamps.js';
 import type { WebhookDispatcher } from './webhooks.js';
-
-export interface CashInRecord {
-  transactionId: string;
-  internalCode: string;
-  externalReference: string;
-  status: CashInStatus;
-  amountCentavos: number;
-  payer: { name: string; document: string; bankData: PayerBankData | null };
-  endToEndId: string | null;
-  originalEndToEndId: string | null;
-  /**
-   * The BR Code of a QR cash-in (absent for OpenFinance). Its PNG is rendered when a response needs it rather than
-   * kept: rendering is deterministic, and keeping ~1 KB per cash-in slowed the garbage collector measurably.
-   */
-  copyAndPaste?: string;
-  /** Present for OpenFinance cash-ins only. */
-  openFinance?: { paymentUrl: string; redirectUrl: string | undefined };
-  webhookUrl: string | undefined;
-  requestedAtMs: number;
-  expiresAtMs: number;
-  paidAtMs: number | null;
-  refundedAtMs: number | null;
-  expiredAtMs: number | null;
-  refund: RefundCashInRequest | null;
-}
 
 /** The payer's bank when a test pays without naming one: the documentation's example. */
 export const DEFAULT_PAYER_BANK: PayerBankData = {
@@ -274,12 +250,4 @@ export function cashInView(record: CashInRecord): CashIn {
 
 function pixData(copyAndPaste: string): PixData {
   return { copyAndPaste, qrCodeImageBase64: qrCodePng(copyAndPaste).toString('base64') };
-}
-
-/** Internal codes are short, so collisions are possible and are retried. */
-export function uniqueCode(index: Map<string, unknown>, generate: () => string): string {
-  for (;;) {
-    const code = generate();
-    if (!index.has(code)) return code;
-  }
 }

@@ -1,33 +1,15 @@
 import { brlToCentavos, centavosToBrl } from '../connectpsp/money.js';
 import { CashOutStatus, ProblemCode, WebhookEventType } from '../connectpsp/schemas/index.js';
-import type { CashOut, CashOutFailure, CreateCashOutRequest, Payee } from '../connectpsp/schemas/index.js';
+import type { CashOut, CashOutFailure, CreateCashOutRequest } from '../connectpsp/schemas/index.js';
 import type { ApplicationState } from './application.js';
-import { uniqueCode } from './cash-ins.js';
 import type { SandboxClock } from './clock.js';
 import type { StateJournal } from './journal.js';
-import { cashOutInternalCode, cashOutTransactionId, endToEndId } from './ids.js';
+import { cashOutInternalCode, cashOutTransactionId, endToEndId, uniqueCode } from './ids.js';
 import { PARTNER_BANK } from './ledger.js';
 import { notFound, ProblemError, requireStatus } from './problem.js';
+import type { CashOutRecord } from './records.js';
 import { brasiliaTimestamp } from './timestamps.js';
 import type { WebhookDispatcher } from './webhooks.js';
-
-export interface CashOutRecord {
-  transactionId: string;
-  internalCode: string;
-  externalReference: string;
-  status: CashOutStatus;
-  amountCentavos: number;
-  description: string | null;
-  payee: Payee;
-  endToEndId: string | null;
-  originalEndToEndId: string | null;
-  failure: CashOutFailure | null;
-  webhookUrl: string | undefined;
-  requestedAtMs: number;
-  completedAtMs: number | null;
-  failedAtMs: number | null;
-  refundedAtMs: number | null;
-}
 
 /** The failure a test gets when it fails a cash-out without naming one: the documentation's example. */
 export const DEFAULT_CASH_OUT_FAILURE: CashOutFailure = {

@@ -30,7 +30,6 @@ const EndpointFaultSchema = z.strictObject({
    */
   notFoundRate: rate.default(0),
 });
-export type EndpointFault = z.infer<typeof EndpointFaultSchema>;
 
 const WebhookFaultSchema = z.strictObject({
   /** Share of events delivered twice (two deliveries, each with its own attempts and event ids). */
@@ -44,7 +43,6 @@ const WebhookFaultSchema = z.strictObject({
   /** Share of events never delivered at all. */
   dropRate: rate.default(0),
 });
-export type WebhookFault = z.infer<typeof WebhookFaultSchema>;
 
 /** Body of `PUT /_sandbox/faults`. `endpoints['*']` applies to every endpoint without its own entry. */
 export const FaultConfigSchema = z.strictObject({

@@ -4,13 +4,18 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { z } from 'zod';
 import { ConnectPspHeader, PROBLEM_CONTENT_TYPE, ProblemCode } from '../connectpsp/schemas/index.js';
 import { verifyDigitalSignature } from '../connectpsp/signing.js';
-import type { SandboxLocals } from './app.js';
 import type { ApplicationState } from './application.js';
 import type { SandboxContext } from './context.js';
 import type { Endpoint } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
-import type { StoredResponse } from './idempotency.js';
+import type { StateJournal } from './journal.js';
 import { notFound, ProblemError, validationProblem } from './problem.js';
+import type { StoredResponse } from './records.js';
+
+/** What `sendOnceWritten` reads from `res.app.locals`. */
+export interface SandboxLocals {
+  journal?: StateJournal;
+}
 
 /** What a handler answers: a status and a JSON body. */
 export interface Outcome {
@@ -52,10 +57,11 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
 }
 
 /**
- * Sends a response, unless the lost-response fault picked this request: then the work is already done and the
- * connection is dropped without a byte, as when a response is lost on the network.
+ * Sends a response once the journal has written what came before it, unless the lost-response fault picked this
+ * request: then the work is already done and the connection is dropped without a byte, as when a response is lost on
+ * the network.
  */
-export function deliver(res: Response, response: StoredResponse): void {
+export function sendOnceWritten(res: Response, response: StoredResponse): void {
   const journal = (res.app.locals as SandboxLocals).journal;
   // A change is answered only once it is on disk, so a sandbox killed right after has not lost what it answered.
   if (journal === undefined) send(res, response);
@@ -83,11 +89,11 @@ export function injectFaults(ctx: SandboxContext, endpoint: Endpoint): RequestHa
       if (faults.errorStatus !== undefined) {
         const code = INJECTED_CODES[faults.errorStatus] ?? ProblemCode.INTERNAL_ERROR;
         const problem = new ProblemError(faults.errorStatus, code, 'Injected fault: the request was not processed.');
-        deliver(res, problemResponse(problem));
+        sendOnceWritten(res, problemResponse(problem));
         return;
       }
       if (faults.notFound) {
-        deliver(res, problemResponse(notFound(String(req.params.id))));
+        sendOnceWritten(res, problemResponse(notFound(String(req.params.id))));
         return;
       }
       locals(res).loseResponse = faults.loseResponse;
@@ -152,7 +158,7 @@ export function respond(
   return (req, res) => {
     const key = idempotent ? req.get(ConnectPspHeader.IDEMPOTENCY_KEY) : undefined;
     if (key === undefined || key === '') {
-      deliver(res, execute(req, res, handler).response);
+      sendOnceWritten(res, execute(req, res, handler).response);
       return;
     }
     const now = ctx.clock.now();
@@ -167,12 +173,12 @@ export function respond(
           'This X-Idempotency-Key was already used with a different request body.',
         );
       }
-      deliver(res, stored.response);
+      sendOnceWritten(res, stored.response);
       return;
     }
     const { response, storable } = execute(req, res, handler);
     if (storable) ctx.idempotency.put(scope, fingerprint, response, now);
-    deliver(res, response);
+    sendOnceWritten(res, response);
   };
 }
 
@@ -197,7 +203,7 @@ export function secretEquals(a: string, b: string): boolean {
 }
 
 export const notFoundRoute: RequestHandler = (req, res) => {
-  deliver(
+  sendOnceWritten(
     res,
     problemResponse(new ProblemError(404, ProblemCode.NOT_FOUND, `No route for ${req.method} ${req.path}.`)),
   );
@@ -210,12 +216,12 @@ export const problemHandler: ErrorRequestHandler = (error: unknown, _req, res, _
     return;
   }
   if (error instanceof ProblemError) {
-    deliver(res, problemResponse(error));
+    sendOnceWritten(res, problemResponse(error));
     return;
   }
   const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
   if (type === 'entity.parse.failed') {
-    deliver(
+    sendOnceWritten(
       res,
       problemResponse(new ProblemError(400, ProblemCode.VALIDATION_ERROR, 'The request body is not valid JSON.')),
     );
@@ -224,10 +230,10 @@ export const problemHandler: ErrorRequestHandler = (error: unknown, _req, res, _
   // Other body-parser refusals (too large, unsupported charset or encoding) carry a 4xx `status`.
   if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
     const detail = `The request body cannot be read (${type}).`;
-    deliver(res, problemResponse(new ProblemError(400, ProblemCode.VALIDATION_ERROR, detail)));
+    sendOnceWritten(res, problemResponse(new ProblemError(400, ProblemCode.VALIDATION_ERROR, detail)));
     return;
   }
   // A sandbox bug: say so on stderr (the error, never the request), and answer like a PSP's unexpected failure.
   console.error('ConnectPSP sandbox: unexpected error', error);
-  deliver(res, problemResponse(new ProblemError(500, ProblemCode.INTERNAL_ERROR, 'Unexpected sandbox error.')));
+  sendOnceWritten(res, problemResponse(new ProblemError(500, ProblemCode.INTERNAL_ERROR, 'Unexpected sandbox error.')));
 };

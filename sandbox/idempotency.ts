@@ -1,18 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StateJournal } from './journal.js';
-
-/** A response kept for replay: the exact status, content type and bytes first sent. */
-export interface StoredResponse {
-  status: number;
-  contentType: string;
-  body: string;
-}
-
-export interface IdempotencyEntry {
-  fingerprint: string;
-  response: StoredResponse;
-  expiresAtMs: number;
-}
+import type { IdempotencyEntry, StoredResponse } from './records.js';
 
 /**
  * `X-Idempotency-Key` memory. Keys are scoped per application, method and path; a key seen again with the same body

@@ -59,3 +59,11 @@ export function endToEndId(prefix: 'E' | 'D', ispb: string, atMs: number): strin
   const stamp = new Date(atMs).toISOString().replace(/[-:T]/g, '').slice(0, 12);
   return `${prefix}${ispb}${stamp}${randomString(MIXED_ALNUM, 11)}`;
 }
+
+/** Internal codes are short, so collisions are possible and are retried. */
+export function uniqueCode(index: Map<string, unknown>, generate: () => string): string {
+  for (;;) {
+    const code = generate();
+    if (!index.has(code)) return code;
+  }
+}

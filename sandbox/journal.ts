@@ -1,8 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, write, writeFileSync } from 'node:fs';
-import type { CashInRecord } from './cash-ins.js';
-import type { CashOutRecord } from './cash-outs.js';
-import type { IdempotencyEntry } from './idempotency.js';
-import type { PendingDelivery } from './webhooks.js';
+import type { CashInRecord, CashOutRecord, IdempotencyEntry, PendingDelivery } from './records.js';
 
 /** Bumped when a line's shape changes incompatibly; an older file is refused rather than misread. */
 const FORMAT_VERSION = 1;

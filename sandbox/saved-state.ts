@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CashInRecord } from './cash-ins.js';
-import type { CashOutRecord } from './cash-outs.js';
 import type { SandboxContext } from './context.js';
 import { StateJournal } from './journal.js';
 import type { JournalEntry } from './journal.js';
-import type { PendingDelivery } from './webhooks.js';
+import type { CashInRecord, CashOutRecord, PendingDelivery } from './records.js';
 
 /**
  * A sandbox's state directory (created owner-only): the journal, and the key its access tokens are signed with, so

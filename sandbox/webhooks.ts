@@ -5,6 +5,7 @@ import { webhookSignature } from '../connectpsp/signing.js';
 import type { FaultInjector } from './faults.js';
 import type { StateJournal } from './journal.js';
 import type { SandboxClock } from './clock.js';
+import type { Delivery, DeliveryFault, PendingDelivery } from './records.js';
 import { utcTimestamp } from './timestamps.js';
 
 export type DeliveryOutcome = 'DELIVERED' | 'FAILED' | 'TIMEOUT' | 'ERROR' | 'DROPPED';
@@ -27,7 +28,7 @@ export interface DeliveryLogEntry {
   /** Why it failed, without the response body. */
   error?: string;
   /** Fault that shaped this delivery, if any. */
-  fault?: 'duplicate' | 'reorder' | 'delay';
+  fault?: DeliveryFault;
   /** Milliseconds until the next attempt, or null when this was the last. */
   nextAttemptInMs?: number | null;
 }
@@ -39,23 +40,6 @@ export interface WebhookDispatcherOptions {
 }
 
 const LOG_LIMIT = 10_000;
-
-export interface Delivery {
-  deliveryId: string;
-  url: string;
-  body: string;
-  signature: string;
-  eventType: WebhookEventType;
-  transactionId: string;
-  fault?: DeliveryLogEntry['fault'];
-}
-
-/** A delivery not yet done, as the journal keeps it: its next attempt and when that is due (wall time). */
-export interface PendingDelivery {
-  delivery: Delivery;
-  attempt: number;
-  dueAtMs: number;
-}
 
 /**
  * Sends webhooks the way ConnectPSP documents them: POST of the `{eventType, eventAt, data}` envelope, signed over

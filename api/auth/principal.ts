@@ -1,5 +1,4 @@
 import type { Response } from 'express';
-import type { Scope } from './scopes.js';
 
 /** Who made a request, as established by {@link authenticate}: an API key holder or an OIDC client/user. */
 export interface Principal {
@@ -15,8 +14,4 @@ export function setPrincipal(res: Response, principal: Principal): void {
 
 export function principalOf(res: Response): Principal | undefined {
   return res.locals.principal as Principal | undefined;
-}
-
-export function hasScope(principal: Principal, scope: Scope): boolean {
-  return principal.scopes.has(scope);
 }

@@ -8,8 +8,6 @@ import { isBrlAmount } from '../money.js';
 
 /** BACEN end-to-end id: `E` (settled) or `D` (devolution) + 8-digit ISPB + `yyyyMMddHHmm` + 11 alphanumerics. */
 export const END_TO_END_ID_PATTERN = /^[ED]\d{8}\d{12}[A-Za-z0-9]{11}$/;
-/** Cash-in TxId as issued by ConnectPSP: 35 lowercase alphanumerics (a BACEN txid allows 26–35). */
-export const CASH_IN_TRANSACTION_ID_PATTERN = /^[a-z0-9]{35}$/;
 /**
  * CPF has 11 digits; CNPJ has 14 characters. The contract (March 2026) says digits only, but from July 2026 the
  * Receita Federal issues alphanumeric CNPJs (12 of 0-9A-Z, then 2 check digits), which every PSP must accept.

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { AuthTokenRequestSchema, ProblemCode } from '../../connectpsp/schemas/index.js';
 import type { AuthTokenResponse } from '../../connectpsp/schemas/index.js';
 import type { SandboxContext } from '../context.js';
-import { deliver, injectFaults, jsonBody, parse, secretEquals } from '../http.js';
+import { injectFaults, jsonBody, parse, secretEquals, sendOnceWritten } from '../http.js';
 import { ProblemError } from '../problem.js';
 import { utcTimestamp } from '../timestamps.js';
 import { TOKEN_LIFETIME_SECONDS } from '../tokens.js';
@@ -23,7 +23,7 @@ export function authRoutes(ctx: SandboxContext): Router {
       expiresIn: TOKEN_LIFETIME_SECONDS,
       issuedAt: utcTimestamp(issuedAtMs),
     };
-    deliver(res, { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+    sendOnceWritten(res, { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
   });
   return router;
 }

@@ -4,13 +4,12 @@ import { z } from 'zod';
 import { CashInStatus, PayerBankDataSchema } from '../../connectpsp/schemas/index.js';
 import type { ApplicationState } from '../application.js';
 import { cashInView, DEFAULT_PAYER_BANK } from '../cash-ins.js';
-import type { CashInRecord } from '../cash-ins.js';
 import { cashOutView, DEFAULT_CASH_OUT_FAILURE } from '../cash-outs.js';
-import type { CashOutRecord } from '../cash-outs.js';
 import type { SandboxContext } from '../context.js';
 import { FaultConfigSchema } from '../faults.js';
-import { deliver, parse } from '../http.js';
+import { parse, sendOnceWritten } from '../http.js';
 import { notFound } from '../problem.js';
+import type { CashInRecord, CashOutRecord } from '../records.js';
 import { utcTimestamp } from '../timestamps.js';
 
 const PayBodySchema = z.object({
@@ -32,7 +31,7 @@ export function controlRoutes(ctx: SandboxContext): Router {
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
   const json = (res: Response, status: number, body: unknown): void =>
-    deliver(res, { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+    sendOnceWritten(res, { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
 
   const findCashIn = (id: string): [ApplicationState, CashInRecord] => {
     for (const app of ctx.applications.values()) {

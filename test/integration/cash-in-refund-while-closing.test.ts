@@ -19,7 +19,7 @@ import { cashIn } from '../../workflows/cash-in/workflow.js';
 import { createTestEnv } from '../support/temporal.js';
 import { releaseChildStarts } from '../workflows/hold-child-starts.js';
 
-// Found by the chaos runner (issue 8): a refund accepted while a settled cash-in's run was waiting for its
+// Found by the chaos runner (`npm run chaos`): a refund accepted while a settled cash-in's run was waiting for its
 // callbacks to start was answered 202 REFUNDING, then the run closed REFUNDING and never refunded at ConnectPSP.
 // A test-only interceptor holds child starts, so the refund lands exactly in that last await.
 let env: TestWorkflowEnvironment;

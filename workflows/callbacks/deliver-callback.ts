@@ -1,15 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { CallbackActivities } from '../../activities/callbacks.js';
-
-/** A lifecycle event as services receive it: ids, status and amount only, never personal data. */
-export interface CallbackEvent {
-  /** Stable across delivery attempts: receivers deduplicate on it (`webhook-id`). */
-  id: string;
-  type: string;
-  sequence: number;
-  occurredAt: string;
-  data: { externalReference: string; status: string; reason: string; amountCentavos: number };
-}
+import type { CallbackEvent } from './types.js';
 
 const { deliverCallback: post } = proxyActivities<CallbackActivities>({
   startToCloseTimeout: '15 seconds',

@@ -1,5 +1,6 @@
 import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
-import { deliverCallback, type CallbackEvent } from './deliver-callback.js';
+import { deliverCallback } from './deliver-callback.js';
+import type { CallbackEvent } from './types.js';
 
 /**
  * Starts the delivery of one lifecycle event to the service's `callbackUrl` as its own workflow, abandoned
