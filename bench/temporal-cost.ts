@@ -34,7 +34,7 @@ export const BILLABLE_EVENT_RULES: Record<string, string> = {
   EVENT_TYPE_MARKER_RECORDED: 'markers of one workflow task (local activities, side effects, patches): 1',
 };
 
-/** History size targets (issue 21), in bytes as the server counts them; KB read as 1,024 bytes. */
+/** History size targets of the 1.0 release, in bytes as the server counts them; KB read as 1,024 bytes. */
 export const HISTORY_SIZE_TARGETS = { cashInBytes: 6 * 1024, completedPayoutBytes: 8 * 1024 };
 
 /**

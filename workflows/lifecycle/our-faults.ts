@@ -16,7 +16,7 @@ import { now, type Attention } from './view.js';
 /** Cuts the current wait of a held-up call short (operators send it from the Temporal UI once the cause is fixed). */
 export const retryNowSignal = defineSignal('retryNow');
 
-export interface CallOptions {
+interface CallOptions {
   /** What the call does, for the timeline and the log: `create the payout`. */
   what: string;
   /** A read by id cannot be refused for business reasons: every failure of it is ours. */
