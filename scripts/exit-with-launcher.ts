@@ -2,7 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { whenParentGone } from './parent-watch.js';
 
 /**
- * Preloaded (`--import`) into the Node processes of the embedded stack (see `process-group.ts`): when the process
+ * Imported first by the Node processes of the embedded stack (`run-with-launcher.ts`): when the process
  * that started them is gone without stopping them (SIGKILLed, crashed), each stops as if it got SIGTERM, so its own
  * graceful stop runs (the worker drains, the sandbox writes out its state) and nothing outlives the launcher.
  */

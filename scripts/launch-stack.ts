@@ -20,7 +20,7 @@ const config = loadConfig();
 // Installed first, so a signal at any moment, start-up included, stops what is running: the API and the worker
 // first (the worker drains), then the sandbox (it writes out its state), then Temporal. Nothing more starts after.
 // SIGHUP too: a closed terminal stops the stack like Ctrl-C. A launcher that dies without stopping (SIGKILL) leaves
-// nothing either: each part notices and stops (`exit-with-launcher.ts`, `dev-server-supervisor.ts`).
+// nothing either: each part notices and stops (`run-with-launcher.ts`, `dev-server-supervisor.ts`).
 const children = new ChildProcessGroup(PROJECT_ROOT);
 let temporal: DevServerProcess | undefined;
 let stopping: Promise<void> | undefined;

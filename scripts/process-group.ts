@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-const EXIT_WITH_LAUNCHER = fileURLToPath(new URL('./exit-with-launcher.ts', import.meta.url));
+const RUN_WITH_LAUNCHER = fileURLToPath(new URL('./run-with-launcher.ts', import.meta.url));
 
 /**
  * The processes of the embedded stack: started with tsx, their output prefixed with their name, stopped with
@@ -28,7 +28,7 @@ export class ChildProcessGroup {
 
   /** A TypeScript entry point, which stops by itself (as on SIGTERM) should this process die without stopping it. */
   start(name: string, entry: string, env: Record<string, string> = {}): ChildProcess {
-    const args = ['--import', 'tsx', '--import', EXIT_WITH_LAUNCHER, path.join(this.cwd, entry)];
+    const args = ['--import', 'tsx', RUN_WITH_LAUNCHER, path.join(this.cwd, entry)];
     return this.startCommand(name, process.execPath, args, { ...env, STACK_LAUNCHER_PID: String(process.pid) });
   }
 
