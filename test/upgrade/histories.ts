@@ -13,6 +13,12 @@ export interface NamespaceAudit {
   failedTasks: string[];
   /** WORKFLOW_TASK_TIMED_OUT events: reported, not failures (a stopped worker's sticky queue times out). */
   timedOutTasks: number;
+  /**
+   * WORKFLOW_TASK_FAILED events the server wrote itself with cause UNHANDLED_COMMAND: a task tried to complete the run
+   * while a new signal had arrived, so the server refused the completion and the task ran again with the signal.
+   * That is how Temporal keeps a signal from being lost, not a fault of the workflow: reported, not failures.
+   */
+  racedTasks: number;
 }
 
 const BAD_ENDS = ['FAILED', 'TERMINATED', 'TIMED_OUT'];
@@ -23,7 +29,14 @@ const BAD_ENDS = ['FAILED', 'TERMINATED', 'TIMED_OUT'];
  */
 export async function auditNamespace(address: string, namespace: string): Promise<NamespaceAudit> {
   const connection = await Connection.connect({ address });
-  const audit: NamespaceAudit = { executions: 0, byStatus: {}, badlyClosed: [], failedTasks: [], timedOutTasks: 0 };
+  const audit: NamespaceAudit = {
+    executions: 0,
+    byStatus: {},
+    badlyClosed: [],
+    failedTasks: [],
+    timedOutTasks: 0,
+    racedTasks: 0,
+  };
   try {
     const service = connection.workflowService;
     let pageToken: Uint8Array | undefined;
@@ -51,6 +64,10 @@ export async function auditNamespace(address: string, namespace: string): Promis
             if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) continue;
             const attributes = event.workflowTaskFailedEventAttributes;
             const cause = proto.temporal.api.enums.v1.WorkflowTaskFailedCause[attributes?.cause ?? 0];
+            if (cause === 'WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND') {
+              audit.racedTasks++;
+              continue;
+            }
             const message = (attributes?.failure?.message ?? '').split('\n')[0]!.slice(0, 300);
             audit.failedTasks.push(`${workflowId} (${info.type?.name}) event ${event.eventId}: ${cause}: ${message}`);
           }
