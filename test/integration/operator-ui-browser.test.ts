@@ -77,7 +77,13 @@ async function openLifecycle(page: Page, workflowId: string, reference: string, 
   await page.screenshot({ path: path.join(IMAGES, image) });
   const main = await pageText(page);
   expect(main).toContain('"amountCentavos": ');
-  expect(main).toContain('[REDACTED]');
+  if (main.includes('"kind": "reopened"')) {
+    // A run reopened for a refund starts from the last view, which never held the payer: nothing to mask.
+    expect(main).not.toContain('"payer"');
+  } else {
+    // The new lifecycle's input holds the payer, masked for a UI without credentials.
+    expect(main).toContain('[REDACTED]');
+  }
 
   // The summary and the current details the lifecycle keeps (User Metadata).
   await page.getByText('User Metadata').first().click();
