@@ -39,8 +39,8 @@ export function workerDeploymentOptions(config: Config, untracedBundleCode: stri
     : { useWorkerVersioning: false, version };
 }
 
-/** gRPC NOT_FOUND, FAILED_PRECONDITION, ABORTED. */
-const RETRYABLE_CODES = [5, 9, 10];
+/** gRPC DEADLINE_EXCEEDED, NOT_FOUND, FAILED_PRECONDITION, ABORTED, UNAVAILABLE. */
+const RETRYABLE_CODES = [4, 5, 9, 10, 14];
 
 export type SetCurrentOutcome = 'set' | 'already current' | 'left' | 'versioning off';
 
@@ -92,7 +92,8 @@ export async function ensureCurrentVersion(
         return 'set';
       }
     } catch (err) {
-      // NOT_FOUND: no worker of the deployment has polled yet. A conflict: another replica set it meanwhile.
+      // NOT_FOUND: no worker of the deployment has polled yet. A conflict: another replica set it meanwhile. A
+      // deadline or an unavailable server: a dev server just started on a full database can be slow to answer.
       const retryable = isGrpcServiceError(err) && RETRYABLE_CODES.includes(err.code);
       if (!retryable || Date.now() > deadline) throw err;
     }

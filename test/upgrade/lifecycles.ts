@@ -41,7 +41,9 @@ export class Http {
             ...(auth ? { authorization: `Bearer ${this.endpoints.apiKey}` } : {}),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(30_000),
+          // Right after the upgrade a message waits out the stopped worker's sticky queue, on a dev server that is
+          // catching up: a service would wait, or ask again, as long.
+          signal: AbortSignal.timeout(90_000),
         });
         const text = await res.text();
         if (auth && method === 'GET') {
