@@ -26,26 +26,30 @@ export let createsRetried = 0;
 const CREATE_ATTEMPTS = 5;
 
 /**
- * `POST /v1/cash-ins` as a service sends it: a 503 is asked again after its `Retry-After` (the same request
- * attaches to the same lifecycle and answers 200); anything else but 201 is an error. The time measured includes
- * the waits.
+ * A create `POST` as a service sends it: a 503 is asked again after its `Retry-After` (the same request attaches to
+ * the same lifecycle and answers 200); anything else but `created` is an error. Resolves how many times it was
+ * asked again.
  */
-export async function apiCreate(stack: BenchStack, externalReference: string): Promise<void> {
-  const body = JSON.stringify({ externalReference, amount: centavosToBrl(AMOUNT_CENTAVOS), payer: PAYER });
+export async function postCreate(stack: BenchStack, path: string, body: unknown, created: number): Promise<number> {
   for (let attempt = 1; ; attempt++) {
-    const res = await fetch(`${stack.apiUrl}/v1/cash-ins`, {
+    const res = await fetch(`${stack.apiUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}` },
-      body,
+      body: JSON.stringify(body),
     });
     const text = await res.text();
-    if (res.status === 201 || (attempt > 1 && res.status === 200)) return;
+    if (res.status === created || (attempt > 1 && res.status === 200)) return attempt - 1;
     if (res.status !== 503 || attempt === CREATE_ATTEMPTS) {
-      throw new Error(`POST /v1/cash-ins answered ${res.status}: ${text.slice(0, 300)}`);
+      throw new Error(`POST ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     }
-    createsRetried++;
     await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
   }
+}
+
+/** `POST /v1/cash-ins` (201); the time measured includes the waits of {@link postCreate}. */
+export async function apiCreate(stack: BenchStack, externalReference: string): Promise<void> {
+  const body = { externalReference, amount: centavosToBrl(AMOUNT_CENTAVOS), payer: PAYER };
+  createsRetried += await postCreate(stack, '/v1/cash-ins', body, 201);
 }
 
 /** The API's input to `cashIn`, field for field, with the defaults the API fills in. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cashOutWorkflowId } from '../workflows/cash-out/messages.js';
-import { newExternalReference } from './cash-in-drivers.js';
+import { newExternalReference, postCreate } from './cash-in-drivers.js';
 import { BENCH_REFUND_WINDOW_MINUTES, type BenchStack } from './stack.js';
 import { historyCost, HISTORY_SIZE_TARGETS } from './temporal-cost.js';
 
@@ -19,7 +19,6 @@ const PAYEE = {
   document: '52998224725',
   destination: { type: 'PIX', pixKeyType: 'EMAIL', pixKey: 'payee@example.com' },
 };
-const CREATE_ATTEMPTS = 5;
 const COMPLETED_WITHIN_MS = 30_000;
 /**
  * How long the sandbox holds each CASHOUT_COMPLETED. Sent at once, it races the create's answer: when it wins, the
@@ -79,22 +78,14 @@ async function delayApiWebhooks(stack: BenchStack, delay: boolean): Promise<void
   if (!res.ok) throw new Error(`sandbox faults answered ${res.status}: ${await res.text()}`);
 }
 
-/** `POST /v1/cash-outs` as a service sends it (a 503 is asked again after its `Retry-After`); 202 PROCESSING. */
+/** `POST /v1/cash-outs` as a service sends it (see {@link postCreate}); 202 PROCESSING. */
 async function apiCreateCashOut(stack: BenchStack, externalReference: string): Promise<void> {
-  const body = JSON.stringify({ externalReference, amount: AMOUNT, description: 'bench payout', payee: PAYEE });
-  for (let attempt = 1; ; attempt++) {
-    const res = await fetch(`${stack.apiUrl}/v1/cash-outs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}` },
-      body,
-    });
-    const text = await res.text();
-    if (res.status === 202 || (attempt > 1 && res.status === 200)) return;
-    if (res.status !== 503 || attempt === CREATE_ATTEMPTS) {
-      throw new Error(`POST /v1/cash-outs answered ${res.status}: ${text.slice(0, 300)}`);
-    }
-    await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
-  }
+  await postCreate(
+    stack,
+    '/v1/cash-outs',
+    { externalReference, amount: AMOUNT, description: 'bench payout', payee: PAYEE },
+    202,
+  );
 }
 
 /**
