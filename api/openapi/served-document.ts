@@ -4,7 +4,7 @@ import { allRouteDocs } from './catalog.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './document.js';
 
 const require = createRequire(import.meta.url);
-const VERSION = (require('../../package.json') as { version: string }).version;
+const PACKAGE = require('../../package.json') as { version: string; license: string };
 
 /**
  * The document `GET /openapi.json` serves. The typed client is generated from it in-process
@@ -14,7 +14,8 @@ export function servedOpenApiDocument(config: Config): OpenApiDocument {
   return buildOpenApiDocument(
     {
       title: 'PIX agent API',
-      version: VERSION,
+      version: PACKAGE.version,
+      license: licenseOf(PACKAGE.license),
       description:
         'PIX cash-ins, cash-outs and wallet operations through ConnectPSP, each a durable Temporal workflow. ' +
         'Amounts are BRL decimals on the wire (number or string, at most 2 decimals). Every error is ' +
@@ -23,4 +24,11 @@ export function servedOpenApiDocument(config: Config): OpenApiDocument {
     },
     allRouteDocs(config),
   );
+}
+
+/** package.json's `license`, as OpenAPI names it: an SPDX identifier, or npm's UNLICENSED (a private package). */
+function licenseOf(spdx: string): { name: string; identifier: string } {
+  return spdx === 'UNLICENSED'
+    ? { name: 'UNLICENSED: not licensed for use by others', identifier: 'LicenseRef-UNLICENSED' }
+    : { name: spdx, identifier: spdx };
 }
