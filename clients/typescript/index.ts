@@ -6,8 +6,8 @@ export type { components, operations, paths } from './schema.js';
 export interface PixAgentClientOptions {
   /** Where the API answers, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string;
-  /** A service API key (or an OIDC access token), sent as `Authorization: Bearer`. */
-  apiKey: string;
+  /** A service API key (or an OIDC access token), sent as `Authorization: Bearer`; only a development API runs open. */
+  apiKey: string | undefined;
   /** @default globalThis.fetch */
   fetch?: (request: Request) => Promise<Response>;
 }
@@ -22,7 +22,7 @@ export type PixAgentClient = Client<paths>;
 export function createPixAgentClient(options: PixAgentClientOptions): PixAgentClient {
   return createClient<paths>({
     baseUrl: options.baseUrl,
-    headers: { authorization: `Bearer ${options.apiKey}` },
+    headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }
