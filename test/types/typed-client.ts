@@ -27,3 +27,13 @@ export async function createsACashIn(): Promise<string | undefined> {
   });
   return data?.pix?.copyAndPaste;
 }
+
+/** The README's five lines, as a service writes them. */
+export async function readmeExample(): Promise<void> {
+  const pix = createPixAgentClient({ baseUrl: 'http://127.0.0.1:3000', apiKey: process.env.PIX_AGENT_API_KEY });
+  const { data, error } = await pix.POST('/v1/cash-ins', {
+    body: { externalReference: 'order-1001', amount: '25.90', payer: { name: 'Maria Silva', document: '52998224725' } },
+  });
+  if (error) throw new Error(`${error.code}: ${error.detail}`);
+  console.log(data.status, data.pix?.copyAndPaste); // AWAITING_PAYMENT 00020101021226…
+}
