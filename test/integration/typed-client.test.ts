@@ -1,3 +1,4 @@
+import type { OpenApiDocument } from '../../api/openapi/document.js';
 import { createPixAgentClient } from '../../clients/typescript/index.js';
 import { loadConfig } from '../../config/env.js';
 import { checkedInClientSchema, generateClientSchema } from '../../scripts/client-generate.js';
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 test('the checked-in client types are what the served /openapi.json generates (npm run client:generate)', async () => {
-  const served = await (await fetch(`${api.url}/openapi.json`)).json();
+  const served = (await (await fetch(`${api.url}/openapi.json`)).json()) as OpenApiDocument;
   expect(await generateClientSchema(served)).toBe(checkedInClientSchema());
 });
 
