@@ -7,6 +7,7 @@ import { devServerRecordFile } from './dev-server-record.js';
 import { apiKeyBannerLine, ensureLocalSecrets } from './local-secrets.js';
 import { assertPortsFree, type NamedPort } from './ports.js';
 import { ChildProcessGroup } from './process-group.js';
+import { sandboxWalletBanner } from './sandbox-wallet-banner.js';
 import { PROJECT_ROOT } from './temporal-binaries.js';
 
 /**
@@ -130,6 +131,7 @@ try {
   await stopping;
 }
 
+const walletLines = config.useSandbox ? await sandboxWalletBanner(config.connectPspBaseUrl) : '';
 console.log(`
 PIX agent is up.
   API            ${apiUrl}   (docs: ${apiUrl}/docs, readiness: ${apiUrl}/readyz, metrics: ${apiUrl}/metrics)
@@ -138,5 +140,5 @@ PIX agent is up.
   Demo           npm run demo   (in another terminal)
   Temporal       127.0.0.1:${temporalPort}   namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   ConnectPSP     ${config.connectPspBaseUrl}${config.useSandbox ? '   (local sandbox)' : ''}
-  Data           ${dataDir}
+${walletLines}  Data           ${dataDir}
 ${apiKeyBannerLine(secrets)}Press Ctrl-C to stop.`);
