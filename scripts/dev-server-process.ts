@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES, cliTypeName } from '../workflows/search-attributes.js';
 import { isRunning, readDevServerRecord, type ProcessIdentity } from './dev-server-record.js';
 import { resolveTemporalCli } from './temporal-binaries.js';
 
@@ -43,10 +43,7 @@ export function devServerArgs(options: DevServerArgs): string[] {
     '--sqlite-pragma',
     'synchronous=normal',
     ...(options.uiCodecEndpoint === undefined ? [] : ['--ui-codec-endpoint', options.uiCodecEndpoint]),
-    ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => [
-      '--search-attribute',
-      `${a.name}=${a.type === 'INT' ? 'Int' : 'Keyword'}`,
-    ]),
+    ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${cliTypeName(a)}`]),
   ];
 }
 

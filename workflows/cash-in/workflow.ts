@@ -63,6 +63,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       reporter.updateStatusAttribute();
       await reporter.callbacksStarted();
     } while (lifecycle.hasPaymentsToGiveBack());
+    await reporter.callbacksRecorded();
     return view;
   };
 

@@ -1,0 +1,115 @@
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CallbackActivities } from '../../activities/callbacks.js';
+import { callbacks } from './callbacks.js';
+import { callbackEventId, callbackEventsSignal, callbacksWorkflowId, lifecycleClosedSignal } from './messages.js';
+import { publication, applyOutcome } from './record.js';
+import { DeliveryState, type CallbackEvent, type CallbacksRecord, type RecordedEvent } from './types.js';
+
+const { deliverEvents } = proxyActivities<CallbackActivities>({
+  startToCloseTimeout: '1 minute',
+  // The first attempt only: an event its service did not take is handed to the `callbacks` workflow, which retries.
+  retry: { maximumAttempts: 1 },
+});
+
+export interface LifecycleCallbacks {
+  /** A transition to tell the service of. Events of one workflow task go out together, in order. */
+  add(event: Omit<CallbackEvent, 'id' | 'occurredAt'>): void;
+  /** Waits until every event so far was delivered once or handed over (before the run waits or completes). */
+  sent(): Promise<unknown>;
+  /** The run ends: records its events in a `callbacks` workflow, or tells the one it handed over to. */
+  closed(): Promise<unknown>;
+}
+
+/**
+ * The service's callbacks of one lifecycle run. The lifecycle posts each event once itself, in order, with an
+ * activity (one per workflow task's events): a service that answers costs no workflow per event. At the first
+ * event not delivered, it hands the rest to a `callbacks` workflow (retries, then redelivery through the events
+ * API) and signals it what comes later; a run whose service took everything records its events there as it
+ * closes, so that every event of the last 30 days is listed the same way.
+ */
+export function lifecycleCallbacks(url: string, externalReference: string): LifecycleCallbacks {
+  const lifecycleWorkflowId = workflowInfo().workflowId;
+  const record: CallbacksRecord = { url, lifecycleWorkflowId, externalReference, events: [] };
+  let queued: RecordedEvent[] = [];
+  let sending: Promise<unknown> = Promise.resolve();
+  let handedOverTo: string | undefined;
+  let recorded = false;
+
+  const childOptions = (lifecycleOpen: boolean) => {
+    const { searchAttributes } = publication(record);
+    return {
+      workflowId: callbacksWorkflowId(lifecycleWorkflowId, record.events[0]!.event.sequence),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ ...record, lifecycleOpen }] as const,
+      memo: { callbacks: record },
+      typedSearchAttributes: searchAttributes,
+      staticSummary: `callbacks of ${externalReference}`,
+    };
+  };
+
+  const send = async (batch: RecordedEvent[]) => {
+    if (handedOverTo !== undefined) {
+      await getExternalWorkflowHandle(handedOverTo).signal(callbackEventsSignal, batch);
+      return;
+    }
+    const events = batch.map((e) => e.event);
+    const outcome = await deliverEvents
+      .executeWithOptions(
+        { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 }, summary: `callback ${events.at(-1)!.type}` },
+        [{ url, events }],
+      )
+      .catch(() => undefined);
+    if (outcome) applyOutcome(record, outcome.attempts);
+    if (batch.every((e) => e.delivery === DeliveryState.DELIVERED)) return;
+    for (const e of batch) if (e.delivery === DeliveryState.PENDING) e.pendingSince ??= e.event.occurredAt;
+    const child = await startChild(callbacks, childOptions(true));
+    handedOverTo = child.workflowId;
+  };
+
+  const flush = () => {
+    if (queued.length === 0) return;
+    const batch = queued;
+    queued = [];
+    // Not cancellable: a transition made by a handler after a cancellation request still tells the service.
+    sending = sending.then(() => CancellationScope.nonCancellable(() => send(batch)));
+  };
+
+  return {
+    add(event) {
+      const recordedEvent: RecordedEvent = {
+        event: {
+          ...event,
+          id: callbackEventId(lifecycleWorkflowId, event.sequence),
+          occurredAt: new Date(Date.now()).toISOString(),
+        },
+        delivery: DeliveryState.PENDING,
+        attempts: [],
+      };
+      record.events.push(recordedEvent);
+      queued.push(recordedEvent);
+      // Transitions made in the same workflow task (PAID then SETTLED) go out in one activity.
+      if (queued.length === 1) void Promise.resolve().then(flush);
+    },
+    sent() {
+      flush();
+      return sending;
+    },
+    async closed() {
+      flush();
+      await sending;
+      if (recorded || record.events.length === 0) return;
+      recorded = true;
+      await CancellationScope.nonCancellable(async () => {
+        if (handedOverTo !== undefined) await getExternalWorkflowHandle(handedOverTo).signal(lifecycleClosedSignal);
+        else await startChild(callbacks, childOptions(false));
+      });
+    },
+  };
+}
