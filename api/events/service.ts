@@ -103,7 +103,7 @@ export class EventsService {
     await this.temporal.workflow.signalWithStart<typeof callbacks, [string[]]>('callbacks', {
       workflowId: run.workflowId,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-      args: [{ ...run.record, lifecycleOpen: false }],
+      args: [{ lifecycleOpen: false }],
       memo: { callbacks: run.record },
       typedSearchAttributes: searchAttributes,
       signal: redeliverSignal,

@@ -6,6 +6,7 @@ import {
   sleep,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CallbackActivities } from '../../activities/callbacks.js';
 import { callbackEventsSignal, callbacksRecordQuery, lifecycleClosedSignal, redeliverSignal } from './messages.js';
@@ -25,9 +26,10 @@ const { deliverEvents } = proxyActivities<CallbackActivities>({
  * the lifecycle signals its later events. The record is the memo (read by the events API's lists), the search
  * attributes say which types and delivery states it holds, and a redelivery sends events again with their id.
  */
-export async function callbacks(input: CallbacksRecord & { lifecycleOpen: boolean }): Promise<CallbacksRecord> {
-  const { lifecycleOpen: open, ...record } = input;
-  let lifecycleOpen = open;
+export async function callbacks(input: { lifecycleOpen: boolean }): Promise<void> {
+  // The record comes as the memo only (the events API lists it from there): not twice in each history.
+  const record = JSON.parse(JSON.stringify(workflowInfo().memo?.callbacks)) as CallbacksRecord;
+  let lifecycleOpen = input.lifecycleOpen;
   setHandler(callbacksRecordQuery, () => record);
   setHandler(callbackEventsSignal, (events) => {
     const known = new Set(record.events.map((e) => e.event.id));
@@ -80,6 +82,6 @@ export async function callbacks(input: CallbacksRecord & { lifecycleOpen: boolea
     if (wait === undefined) head.delivery = DeliveryState.FAILED;
     else await sleep(wait);
   }
+  // No result: the record is the memo, already up to date.
   await condition(allHandlersFinished);
-  return record;
 }

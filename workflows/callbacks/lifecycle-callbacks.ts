@@ -47,7 +47,7 @@ export function lifecycleCallbacks(url: string, externalReference: string): Life
     return {
       workflowId: callbacksWorkflowId(lifecycleWorkflowId, record.events[0]!.event.sequence),
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{ ...record, lifecycleOpen }] as const,
+      args: [{ lifecycleOpen }] as const,
       memo: { callbacks: record },
       typedSearchAttributes: searchAttributes,
       staticSummary: `callbacks of ${externalReference}`,
