@@ -47,6 +47,19 @@ export function devServerArgs(options: DevServerArgs): string[] {
   ];
 }
 
+/** How long closed runs stay readable: the events API promises 30 days of callbacks (docs/EVENTS.md). */
+const RETENTION_SECONDS = 30 * 24 * 3600;
+
+/** The dev server creates its namespace with a 1-day retention; ours keeps closed runs as a cluster does. */
+async function keepClosedRunsForAMonth(connection: Connection, namespace: string): Promise<void> {
+  const { config } = await connection.workflowService.describeNamespace({ namespace });
+  if (Number(config?.workflowExecutionRetentionTtl?.seconds ?? 0) >= RETENTION_SECONDS) return;
+  await connection.workflowService.updateNamespace({
+    namespace,
+    config: { workflowExecutionRetentionTtl: { seconds: RETENTION_SECONDS } },
+  });
+}
+
 export interface DevServerProcess {
   /** The supervisor (`dev-server-supervisor.ts`), whose child the server is. */
   child: ChildProcess;
@@ -83,18 +96,23 @@ export function spawnDevServer(
   void exited.then(() => (gone = true));
 
   const ready = (async () => {
+    const namespace = options.namespace ?? 'default';
     for (;;) {
       if (gone) throw new Error(`the Temporal dev server exited during start-up (code ${child.exitCode})`);
+      let connection: Connection | undefined;
       try {
-        const connection = await Connection.connect({ address: `127.0.0.1:${options.port}`, connectTimeout: 1000 });
-        try {
-          await connection.workflowService.describeNamespace({ namespace: options.namespace ?? 'default' });
-          return;
-        } finally {
-          await connection.close();
-        }
+        connection = await Connection.connect({ address: `127.0.0.1:${options.port}`, connectTimeout: 1000 });
+        await connection.workflowService.describeNamespace({ namespace });
       } catch {
+        await connection?.close();
         await sleep(200); // not serving yet
+        continue;
+      }
+      try {
+        await keepClosedRunsForAMonth(connection, namespace);
+        return;
+      } finally {
+        await connection.close();
       }
     }
   })();
