@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { ALL_SEARCH_ATTRIBUTES, cliTypeName } from '../workflows/search-attributes.js';
 import { isRunning, readDevServerRecord, type ProcessIdentity } from './dev-server-record.js';
 import { resolveTemporalCli } from './temporal-binaries.js';
@@ -56,7 +57,7 @@ async function keepClosedRunsForAMonth(connection: Connection, namespace: string
   if (Number(config?.workflowExecutionRetentionTtl?.seconds ?? 0) >= RETENTION_SECONDS) return;
   await connection.workflowService.updateNamespace({
     namespace,
-    config: { workflowExecutionRetentionTtl: { seconds: RETENTION_SECONDS } },
+    config: { workflowExecutionRetentionTtl: msToTs(RETENTION_SECONDS * 1000) },
   });
 }
 

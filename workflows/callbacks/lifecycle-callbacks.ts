@@ -12,11 +12,12 @@ import { callbackEventId, callbackEventsSignal, callbacksWorkflowId, lifecycleCl
 import { publication, applyOutcome } from './record.js';
 import { DeliveryState, type CallbackEvent, type CallbacksRecord, type RecordedEvent } from './types.js';
 
-const { deliverEvents } = proxyActivities<CallbackActivities>({
+const DELIVERY_OPTIONS = {
   startToCloseTimeout: '1 minute',
   // The first attempt only: an event its service did not take is handed to the `callbacks` workflow, which retries.
   retry: { maximumAttempts: 1 },
-});
+} as const;
+const { deliverEvents } = proxyActivities<CallbackActivities>(DELIVERY_OPTIONS);
 
 export interface LifecycleCallbacks {
   /** A transition to tell the service of. Events of one workflow task go out together, in order. */
@@ -60,13 +61,15 @@ export function lifecycleCallbacks(url: string, externalReference: string): Life
       return;
     }
     const events = batch.map((e) => e.event);
+    const startedAt = new Date(Date.now()).toISOString();
     const outcome = await deliverEvents
-      .executeWithOptions(
-        { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 }, summary: `callback ${events.at(-1)!.type}` },
-        [{ url, events }],
-      )
-      .catch(() => undefined);
-    if (outcome) applyOutcome(record, outcome.attempts);
+      .executeWithOptions({ ...DELIVERY_OPTIONS, summary: `callback ${events.at(-1)!.type}` }, [{ url, events }])
+      .catch((err: unknown) => {
+        // The activity itself failed (its worker died, it timed out): an attempt without an answer.
+        const attempt = { at: startedAt, durationMs: 0, error: `delivery failed: ${String(err)}` };
+        return { attempts: [{ eventId: events[0]!.id, attempt, delivered: false, permanent: false }] };
+      });
+    applyOutcome(record, outcome.attempts);
     if (batch.every((e) => e.delivery === DeliveryState.DELIVERED)) return;
     for (const e of batch) if (e.delivery === DeliveryState.PENDING) e.pendingSince ??= e.event.occurredAt;
     const child = await startChild(callbacks, childOptions(true));
