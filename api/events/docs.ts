@@ -21,7 +21,7 @@ const byId = (expression: string) => ({
   },
 });
 
-/** The v1 events routes (`routes.ts`). */
+/** The v1 events routes (`routes.ts`). The bulk redelivery comes before `/{id}`, which would match its path. */
 export const eventRouteDocs: RouteDoc[] = [
   {
     method: 'get',
@@ -39,6 +39,29 @@ export const eventRouteDocs: RouteDoc[] = [
         description: 'A page of events',
         schema: eventPageSchema,
         links: byId('$response.body#/items/0/id'),
+      },
+    },
+    errors: ['VALIDATION_ERROR'],
+  },
+  {
+    method: 'post',
+    path: '/v1/events/redeliver',
+    operationId: 'redeliverEvents',
+    summary: 'Send every event matching a filter again',
+    description:
+      'For the "we were down for two days" case: `{ "delivery": "failed" }` sends every event whose retries ' +
+      'ran out, each once, in order per lifecycle, with its own `webhook-id`. At least one filter field is required.',
+    tags: ['Events'],
+    security: 'service',
+    body: {
+      schema: redeliverFilterSchema,
+      examples: { failed: { summary: 'Everything that was not delivered', value: { delivery: 'failed' } } },
+    },
+    responses: {
+      202: {
+        description: 'Queued for delivery',
+        schema: redeliveryResponseSchema,
+        links: byId('$response.body#/eventIds/0'),
       },
     },
     errors: ['VALIDATION_ERROR'],
@@ -73,28 +96,5 @@ export const eventRouteDocs: RouteDoc[] = [
       },
     },
     errors: ['NOT_FOUND'],
-  },
-  {
-    method: 'post',
-    path: '/v1/events/redeliver',
-    operationId: 'redeliverEvents',
-    summary: 'Send every event matching a filter again',
-    description:
-      'For the "we were down for two days" case: `{ "delivery": "failed" }` sends every event whose retries ' +
-      'ran out, each once, in order per lifecycle, with its own `webhook-id`. At least one filter field is required.',
-    tags: ['Events'],
-    security: 'service',
-    body: {
-      schema: redeliverFilterSchema,
-      examples: { failed: { summary: 'Everything that was not delivered', value: { delivery: 'failed' } } },
-    },
-    responses: {
-      202: {
-        description: 'Queued for delivery',
-        schema: redeliveryResponseSchema,
-        links: byId('$response.body#/eventIds/0'),
-      },
-    },
-    errors: ['VALIDATION_ERROR'],
   },
 ];

@@ -24,7 +24,12 @@ export function eventRoutes(service: EventsService): Router {
     res.json({ items: items.map(presentEventSummary), nextCursor: next });
   });
 
-  // Before `/:id`: `redeliver` is not an event id.
+  // `/redeliver` is not an event id, though `/:id` matches it: Express's own OPTIONS answer would list the GET of
+  // `/:id` too, and a GET falls through to the 405 (its docs come before `/{id}`'s, api/openapi/method-not-allowed.ts).
+  router.use('/redeliver', (req, res, next) => {
+    if (req.method !== 'OPTIONS') return next();
+    res.set('Allow', 'POST').send('POST');
+  });
   router.post('/redeliver', async (req, res) => {
     const filter = parseOrThrow(redeliverFilterSchema, req.body ?? {}, 'body');
     const eventIds = await service.redeliverMatching(filter);
@@ -32,7 +37,8 @@ export function eventRoutes(service: EventsService): Router {
     res.status(202).json({ redelivered: eventIds.length, eventIds });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', async (req, res, next) => {
+    if (req.params.id === 'redeliver') return next();
     const { event } = await service.get(eventId(req.params.id));
     res.json(presentEvent(event));
   });

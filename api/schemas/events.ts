@@ -42,10 +42,12 @@ export const listEventsQuerySchema = eventFilterSchema.extend({
 });
 
 /** A filter for a bulk redelivery: at least one field, so that "everything" is never sent by accident. */
-export const redeliverFilterSchema = eventFilterSchema.refine(
-  (f) => f.type !== undefined || f.externalReference !== undefined || f.delivery !== undefined,
-  { error: 'must name at least one of type, externalReference, delivery', path: [] },
-);
+export const redeliverFilterSchema = eventFilterSchema
+  .refine((f) => f.type !== undefined || f.externalReference !== undefined || f.delivery !== undefined, {
+    error: 'must name at least one of type, externalReference, delivery',
+    path: [],
+  })
+  .meta({ minProperties: 1 });
 
 const attemptSchema = z.object({
   at: z.string().meta({ description: 'When the POST was sent' }),

@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { apiKeyEntryLine } from '../../api/auth/api-keys.js';
-import { TEST_API_KEYS_ENTRY, testDataConverter } from '../support/credentials.js';
+import { TEST_API_KEY, TEST_API_KEYS_ENTRY, testDataConverter } from '../support/credentials.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -218,6 +218,15 @@ test('the events routes need the events scopes, answer 404 for an unknown event 
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   }
+  // `redeliver` is a route of its own, not an event id.
+  const options = await fetch(`${stack.apiUrl}/v1/events/redeliver`, {
+    method: 'OPTIONS',
+    headers: { authorization: `Bearer ${TEST_API_KEY}` },
+  });
+  expect(options.headers.get('allow')).toBe('POST');
+  const get = await stack.api('GET', '/v1/events/redeliver');
+  expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+
   const empty = await stack.api('POST', '/v1/events/redeliver', {});
   expect(empty.status).toBe(400);
   const unknown = await stack.api('POST', '/v1/events/redeliver', { delivery: 'failed', everything: true });
