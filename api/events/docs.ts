@@ -75,7 +75,7 @@ export const eventRouteDocs: RouteDoc[] = [
     security: 'service',
     params: idParams,
     responses: { 200: { description: 'The event', schema: eventSchema } },
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'INVALID_STATE'],
   },
   {
     method: 'post',
@@ -84,7 +84,8 @@ export const eventRouteDocs: RouteDoc[] = [
     summary: 'Send one event again',
     description:
       'Queues the event for delivery again, whatever its state, with the same `webhook-id` and payload (a new ' +
-      'signature and timestamp): receivers deduplicate on the id. Retried like a first delivery.',
+      'signature and timestamp): receivers deduplicate on the id. Retried like a first delivery. A delivered event ' +
+      'of a lifecycle still running is refused (409) until that lifecycle ends.',
     tags: ['Events'],
     security: 'service',
     params: idParams,

@@ -3,10 +3,10 @@ import type { temporal as proto } from '@temporalio/proto';
 import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { Config } from '../../config/env.js';
 import type { callbacks } from '../../workflows/callbacks/callbacks.js';
-import { redeliverSignal } from '../../workflows/callbacks/messages.js';
+import { lifecycleCallbacksQuery, redeliverSignal } from '../../workflows/callbacks/messages.js';
 import { publication } from '../../workflows/callbacks/record.js';
 import type { CallbacksRecord, RecordedEvent } from '../../workflows/callbacks/types.js';
-import { notFound } from '../problem.js';
+import { conflict, notFound } from '../problem.js';
 import type { EventFilter } from '../schemas/events.js';
 import { invalidCursor } from '../visibility/page-cursor.js';
 import { EventCursors } from './event-cursor.js';
@@ -61,8 +61,11 @@ export class EventsService {
     }
   }
 
-  /** The event with this id and the run that holds it (the newest that does), or a 404. */
-  async get(id: string): Promise<{ event: RecordedEvent; run: RecordRun }> {
+  /**
+   * The event with this id and the run that holds it (the newest that does). An event of a running lifecycle that
+   * its service took has no record yet: the lifecycle itself answers for it (a query), without a run.
+   */
+  async get(id: string): Promise<{ event: RecordedEvent; run?: RecordRun }> {
     const lifecycleWorkflowId = id.slice('callback:'.length, id.lastIndexOf(':'));
     const runs = await this.runs(`WorkflowType = 'callbacks' AND CallbackLifecycle = '${lifecycleWorkflowId}'`);
     runs.sort((a, b) => b.startedAt - a.startedAt);
@@ -70,15 +73,36 @@ export class EventsService {
       const event = run.record.events.find((e) => e.event.id === id);
       if (event) return { event, run };
     }
-    throw notFound(
-      `No event with id ${id} (an event is listed once its first delivery failed or its lifecycle run ended)`,
-    );
+    const event = (await this.lifecycleRecord(lifecycleWorkflowId))?.events.find((e) => e.event.id === id);
+    if (event) return { event };
+    throw notFound(`No event with id ${id}`);
   }
 
   async redeliver(id: string): Promise<string[]> {
-    const { run } = await this.get(id);
+    const { event, run } = await this.get(id);
+    if (!run) {
+      throw conflict(
+        'INVALID_STATE',
+        `Event ${id} was delivered and its lifecycle is still running: it can be redelivered once the lifecycle ` +
+          'ends (or a later event of it fails)',
+        { currentStatus: event.delivery },
+      );
+    }
     await this.redeliverIn(run, [id]);
     return [id];
+  }
+
+  /** A running lifecycle's own record; undefined when it is closed, unknown, or from before callbacks had one. */
+  private async lifecycleRecord(workflowId: string): Promise<CallbacksRecord | undefined> {
+    const handle = this.temporal.workflow.getHandle(workflowId);
+    try {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return undefined;
+      return await handle.query(lifecycleCallbacksQuery);
+    } catch {
+      // Not found, or a run without the query (no callbackUrl, or started by 1.0.0): nothing to show.
+      return undefined;
+    }
   }
 
   /** Every event matching the filter, each sent again once (one signal per `callbacks` workflow). */

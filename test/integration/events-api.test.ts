@@ -185,6 +185,28 @@ test('one event redelivered by id keeps its webhook-id and payload', async () =>
   await stack.waitFor(`/v1/events/${settled.id}`, (b) => b.attempts?.length === 2);
 });
 
+test('an event of a lifecycle still running is read from the lifecycle, and cannot be redelivered before it ends', async () => {
+  receiverUp = true;
+  const externalReference = reference('running');
+  const before = received.length;
+  const res = await stack.api('POST', '/v1/cash-ins', {
+    externalReference,
+    amount: '5.00',
+    payer: { name: 'Maria Silva', document: '529.982.247-25' },
+    callbackUrl,
+  });
+  expect(res.status).toBe(201);
+  const deadline = Date.now() + 15_000;
+  const mine = () => received.slice(before).find((r) => r.body.includes(externalReference));
+  while (!mine() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const id = mine()!.headers['webhook-id']!;
+  const event = await stack.waitFor(`/v1/events/${id}`, (b) => b?.delivery === 'delivered');
+  expect(event).toMatchObject({ type: 'cash-in.awaiting_payment', attemptCount: 1, payload: JSON.parse(mine()!.body) });
+  const redeliver = await stack.api('POST', `/v1/events/${id}/redeliver`);
+  expect([redeliver.status, redeliver.body.code]).toEqual([409, 'INVALID_STATE']);
+  expect((await stack.api('GET', `/v1/events?externalReference=${externalReference}`)).body.items).toEqual([]);
+});
+
 test('the events routes need the events scopes, answer 404 for an unknown event and problem+json naming bad filters', async () => {
   for (const [method, path] of [
     ['GET', '/v1/events'],

@@ -3,12 +3,19 @@ import {
   ParentClosePolicy,
   getExternalWorkflowHandle,
   proxyActivities,
+  setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CallbackActivities } from '../../activities/callbacks.js';
 import { callbacks } from './callbacks.js';
-import { callbackEventId, callbackEventsSignal, callbacksWorkflowId, lifecycleClosedSignal } from './messages.js';
+import {
+  callbackEventId,
+  callbackEventsSignal,
+  callbacksWorkflowId,
+  lifecycleCallbacksQuery,
+  lifecycleClosedSignal,
+} from './messages.js';
 import { publication, applyOutcome } from './record.js';
 import { DeliveryState, type CallbackEvent, type CallbacksRecord, type RecordedEvent } from './types.js';
 
@@ -42,6 +49,8 @@ export function lifecycleCallbacks(url: string, externalReference: string): Life
   let sending: Promise<unknown> = Promise.resolve();
   let handedOverTo: string | undefined;
   let recorded = false;
+  // A query adds no command: runs of this code and their replays are unchanged by it.
+  setHandler(lifecycleCallbacksQuery, () => record);
 
   const childOptions = (lifecycleOpen: boolean) => {
     const { searchAttributes } = publication(record);

@@ -18,3 +18,5 @@ export const lifecycleClosedSignal = defineSignal('lifecycleClosed');
 /** Send these events again (by id), whatever their state: same id, same payload, a new signature. */
 export const redeliverSignal = defineSignal<[string[]]>('redeliver');
 export const callbacksRecordQuery = defineQuery<CallbacksRecord>('callbacksRecord');
+/** A running lifecycle's own record of its callbacks (before it hands over or closes, no `callbacks` workflow has it). */
+export const lifecycleCallbacksQuery = defineQuery<CallbacksRecord>('lifecycleCallbacks');
