@@ -31,7 +31,10 @@ export interface LifecycleCallbacks {
   add(event: Omit<CallbackEvent, 'id' | 'occurredAt'>): void;
   /** Waits until every event so far was delivered once or handed over (before the run waits or completes). */
   sent(): Promise<unknown>;
-  /** The run ends: records its events in a `callbacks` workflow, or tells the one it handed over to. */
+  /**
+   * The run may end: records its events in a `callbacks` workflow, or tells the one it handed over to. Resolves
+   * once no event is left unrecorded; events made afterwards (the run went on) are recorded by the next call.
+   */
   closed(): Promise<unknown>;
 }
 
@@ -44,11 +47,12 @@ export interface LifecycleCallbacks {
  */
 export function lifecycleCallbacks(url: string, externalReference: string): LifecycleCallbacks {
   const lifecycleWorkflowId = workflowInfo().workflowId;
-  const record: CallbacksRecord = { url, lifecycleWorkflowId, externalReference, events: [] };
+  const newRecord = (): CallbacksRecord => ({ url, lifecycleWorkflowId, externalReference, events: [] });
+  // The events not recorded yet in a `callbacks` workflow that the run is done with.
+  let record = newRecord();
   let queued: RecordedEvent[] = [];
   let sending: Promise<unknown> = Promise.resolve();
   let handedOverTo: string | undefined;
-  let recorded = false;
   // A query adds no command: runs of this code and their replays are unchanged by it.
   setHandler(lifecycleCallbacksQuery, () => record);
 
@@ -114,14 +118,21 @@ export function lifecycleCallbacks(url: string, externalReference: string): Life
       return sending;
     },
     async closed() {
-      flush();
-      await sending;
-      if (recorded || record.events.length === 0) return;
-      recorded = true;
-      await CancellationScope.nonCancellable(async () => {
-        if (handedOverTo !== undefined) await getExternalWorkflowHandle(handedOverTo).signal(lifecycleClosedSignal);
-        else await startChild(callbacks, childOptions(false));
-      });
+      // A message handled while this waits (a return, a refund) can make a transition: its events are sent and
+      // recorded too, in a record of their own (its id has their first sequence), before the run may complete.
+      for (;;) {
+        flush();
+        await sending;
+        if (record.events.length === 0) return;
+        const to = handedOverTo;
+        const options = childOptions(false);
+        record = newRecord();
+        handedOverTo = undefined;
+        await CancellationScope.nonCancellable(async () => {
+          if (to !== undefined) await getExternalWorkflowHandle(to).signal(lifecycleClosedSignal);
+          else await startChild(callbacks, options);
+        });
+      }
     },
   };
 }

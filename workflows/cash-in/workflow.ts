@@ -62,8 +62,8 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       lifecycle.closing();
       reporter.updateStatusAttribute();
       await reporter.callbacksStarted();
+      await reporter.callbacksRecorded();
     } while (lifecycle.hasPaymentsToGiveBack());
-    await reporter.callbacksRecorded();
     return view;
   };
 
