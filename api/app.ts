@@ -15,6 +15,8 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { scopeForV1Request } from './auth/scopes.js';
 import { codecRoutes } from './codec/routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { eventRoutes } from './events/routes.js';
+import { EventsService } from './events/service.js';
 import { rateLimitPerCredential } from './rate-limit.js';
 import { httpTracing } from './observability/http-tracing.js';
 import { requestContext } from './observability/request-context.js';
@@ -89,6 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/v1/cash-ins', cashInRoutes(cashIns, temporal, config));
   app.use('/v1/cash-outs', cashOutRoutes(cashOuts, temporal, config));
   app.use('/v1/wallet', walletRoutes(new WalletService(temporal, config)));
+  app.use('/v1/events', eventRoutes(new EventsService(temporal, config)));
 
   app.use(methodNotAllowed(allRouteDocs(config)));
   app.use(notFoundHandler);

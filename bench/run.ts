@@ -303,6 +303,14 @@ function table(f: any): string {
       yes(t.historyEvents <= 15),
     ],
     ['Billable actions per cash-in', t.billableActions, '', '', '≤ 5', yes(t.billableActions <= 5)],
+    [
+      'Billable actions per cash-in with a callbackUrl (lifecycle + callbacks record)',
+      `${t.withCallback.billableActions} (+${t.withCallback.extraBillableActions})`,
+      '',
+      '',
+      '≤ 3 more than without',
+      yes(t.withCallback.extraBillableActions <= 3),
+    ],
     ['State transitions per cash-in', t.stateTransitions, '', '', '—', ''],
     [
       `History bytes per completed payout, run ${p.closed.runStatuses.join('/')} (${p.closed.samples} payouts)`,

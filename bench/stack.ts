@@ -108,6 +108,8 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     WORKFLOW_BUNDLE_PATH: bundlePath,
     TRACING_EXPORTER: 'none',
     DATA_DIR: dataDir,
+    // The callback cost figure's receiver listens on 127.0.0.1 in the bench process.
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
   };
   const start = (name: string, entry: string, extra: Record<string, string>) =>
     children.start(name, entry, { ...common, ...extra }).pid ?? 0;

@@ -1,8 +1,12 @@
 // The default export: tsx loads the CommonJS proto package that way (see test/support/temporal.ts).
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { centavosToBrl } from '../connectpsp/money.js';
 import { cashInWorkflowId } from '../workflows/cash-in/messages.js';
-import { apiCreate, awaitSettled, newExternalReference } from './cash-in-drivers.js';
+import { AMOUNT_CENTAVOS, apiCreate, awaitSettled, newExternalReference, postCreate } from './cash-in-drivers.js';
 import { runFloorLifecycle } from './floor/drive.js';
 import type { BenchStack } from './stack.js';
 
@@ -48,12 +52,74 @@ export async function temporalCost(stack: BenchStack) {
   const cashIn = await historyCost(stack.client.workflow.getHandle(cashInWorkflowId(ref)));
   const floorId = await runFloorLifecycle(stack.floorClient, newExternalReference('cost-floor'));
   const { eventsByType: floorEvents, ...floor } = await historyCost(stack.floorClient.workflow.getHandle(floorId));
+  const withCallback = await callbackCost(stack);
   return {
     ...cashIn,
+    withCallback: { ...withCallback, extraBillableActions: withCallback.billableActions - cashIn.billableActions },
     billableRules: BILLABLE_EVENT_RULES,
     targets: { billableActions: 5, historyEvents: 15, historySizeBytes: HISTORY_SIZE_TARGETS.cashInBytes },
     floor: { ...floor, eventsByType: floorEvents },
   };
+}
+
+/**
+ * The same happy-path cash-in with a `callbackUrl` (a receiver that answers 204), its cost summed over the
+ * lifecycle and the workflows it started: a child's start is billed once, in the parent (its own
+ * WORKFLOW_EXECUTION_STARTED is not counted again). Also what the events' record costs: its history bytes and its
+ * visibility rows (one workflow per lifecycle run).
+ */
+export async function callbackCost(stack: BenchStack) {
+  const received: string[] = [];
+  const receiver = createServer((req, res) => {
+    received.push(String(req.headers['webhook-id']));
+    req.resume().on('end', () => res.writeHead(204).end());
+  }).listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  try {
+    const ref = newExternalReference('cost-callback');
+    const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    const payer = { name: 'Bench Payer', document: '12345678909' };
+    await postCreate(
+      stack,
+      '/v1/cash-ins',
+      { externalReference: ref, amount: centavosToBrl(AMOUNT_CENTAVOS), payer, callbackUrl },
+      201,
+    );
+    await awaitSettled(stack.client, ref);
+    const handle = stack.client.workflow.getHandle(cashInWorkflowId(ref));
+    const lifecycle = await historyCost(handle);
+    const children = ((await handle.fetchHistory()).events ?? []).flatMap((e) => {
+      const id = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+      return id ? [id] : [];
+    });
+    const childCosts = [];
+    for (const id of children) {
+      const child = stack.client.workflow.getHandle(id);
+      await child.result();
+      const cost = await historyCost(child);
+      const startedHere = cost.actionsByEvent.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED ?? 0;
+      childCosts.push({ ...cost, billableActions: cost.billableActions - startedHere });
+    }
+    return {
+      billableActions: lifecycle.billableActions + childCosts.reduce((sum, c) => sum + c.billableActions, 0),
+      callbacksReceived: received.length,
+      lifecycle: {
+        historyEvents: lifecycle.historyEvents,
+        historySizeBytes: lifecycle.historySizeBytes,
+        actionsByEvent: lifecycle.actionsByEvent,
+      },
+      childWorkflows: childCosts.map((c) => ({
+        workflowId: c.workflowId,
+        billableActions: c.billableActions,
+        historyEvents: c.historyEvents,
+        historySizeBytes: c.historySizeBytes,
+      })),
+      /** Workflows in visibility per lifecycle for its events: the callbacks record. */
+      visibilityRows: children.length,
+    };
+  } finally {
+    receiver.close();
+  }
 }
 
 /**

@@ -157,6 +157,14 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
 
+  /** An undelivered callback is retried for this long (then listed as failed, to redeliver through the API). */
+  CALLBACK_RETRY_PERIOD_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(26 * 3600),
+  /** The first wait between attempts of an undelivered callback; it doubles up to the maximum. */
+  CALLBACK_RETRY_FIRST_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
+  CALLBACK_RETRY_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(1800),
   /** Standard Webhooks secret (`whsec_` + base64) that signs our callbacks to services. */
   CALLBACK_SECRET: z
     .string()

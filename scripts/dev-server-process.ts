@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import { ALL_SEARCH_ATTRIBUTES, cliTypeName } from '../workflows/search-attributes.js';
 import { isRunning, readDevServerRecord, type ProcessIdentity } from './dev-server-record.js';
 import { resolveTemporalCli } from './temporal-binaries.js';
 
@@ -43,11 +44,21 @@ export function devServerArgs(options: DevServerArgs): string[] {
     '--sqlite-pragma',
     'synchronous=normal',
     ...(options.uiCodecEndpoint === undefined ? [] : ['--ui-codec-endpoint', options.uiCodecEndpoint]),
-    ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => [
-      '--search-attribute',
-      `${a.name}=${a.type === 'INT' ? 'Int' : 'Keyword'}`,
-    ]),
+    ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${cliTypeName(a)}`]),
   ];
+}
+
+/** How long closed runs stay readable: the events API promises 30 days of callbacks (docs/EVENTS.md). */
+const RETENTION_SECONDS = 30 * 24 * 3600;
+
+/** The dev server creates its namespace with a 1-day retention; ours keeps closed runs as a cluster does. */
+async function keepClosedRunsForAMonth(connection: Connection, namespace: string): Promise<void> {
+  const { config } = await connection.workflowService.describeNamespace({ namespace });
+  if (Number(config?.workflowExecutionRetentionTtl?.seconds ?? 0) >= RETENTION_SECONDS) return;
+  await connection.workflowService.updateNamespace({
+    namespace,
+    config: { workflowExecutionRetentionTtl: msToTs(RETENTION_SECONDS * 1000) },
+  });
 }
 
 export interface DevServerProcess {
@@ -86,18 +97,23 @@ export function spawnDevServer(
   void exited.then(() => (gone = true));
 
   const ready = (async () => {
+    const namespace = options.namespace ?? 'default';
     for (;;) {
       if (gone) throw new Error(`the Temporal dev server exited during start-up (code ${child.exitCode})`);
+      let connection: Connection | undefined;
       try {
-        const connection = await Connection.connect({ address: `127.0.0.1:${options.port}`, connectTimeout: 1000 });
-        try {
-          await connection.workflowService.describeNamespace({ namespace: options.namespace ?? 'default' });
-          return;
-        } finally {
-          await connection.close();
-        }
+        connection = await Connection.connect({ address: `127.0.0.1:${options.port}`, connectTimeout: 1000 });
+        await connection.workflowService.describeNamespace({ namespace });
       } catch {
+        await connection?.close();
         await sleep(200); // not serving yet
+        continue;
+      }
+      try {
+        await keepClosedRunsForAMonth(connection, namespace);
+        return;
+      } finally {
+        await connection.close();
       }
     }
   })();

@@ -38,6 +38,11 @@ export function createWorkerActivities(config: Config, options: WorkerActivityOp
         requireHttps: config.NODE_ENV === 'production',
         allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
       },
+      retry: {
+        firstIntervalMs: config.CALLBACK_RETRY_FIRST_INTERVAL_SECONDS * 1000,
+        maxIntervalMs: config.CALLBACK_RETRY_MAX_INTERVAL_SECONDS * 1000,
+        giveUpAfterMs: config.CALLBACK_RETRY_PERIOD_SECONDS * 1000,
+      },
     }),
     ...(options.temporal
       ? createReconcileActivities({

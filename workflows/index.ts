@@ -3,6 +3,7 @@ export { cashIn } from './cash-in/workflow.js';
 export { cashOut } from './cash-out/workflow.js';
 export { rebalance } from './rebalance/workflow.js';
 export { deliverCallback } from './callbacks/deliver-callback.js';
+export { callbacks } from './callbacks/callbacks.js';
 export { unmatchedEvent } from './unmatched-event.js';
 export { readBalance } from './wallet/read-balance.js';
 export { reconcile } from './reconcile/workflow.js';

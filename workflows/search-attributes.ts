@@ -11,13 +11,30 @@ export const PaymentAmountCentavos = defineSearchAttributeKey('PaymentAmountCent
 /** Set (to the failure code) while a lifecycle is parked by our own fault; removed once it recovers. */
 export const PaymentAttention = defineSearchAttributeKey('PaymentAttention', SearchAttributeType.KEYWORD);
 
+/** A `callbacks` workflow's lifecycle (its workflow id) and its service's reference, to find its events. */
+export const CallbackLifecycle = defineSearchAttributeKey('CallbackLifecycle', SearchAttributeType.KEYWORD);
+export const CallbackReference = defineSearchAttributeKey('CallbackReference', SearchAttributeType.KEYWORD);
+/** The types of the events it holds (`cash-in.settled`, …), for the events API's `type` filter. */
+export const CallbackEventTypes = defineSearchAttributeKey('CallbackEventTypes', SearchAttributeType.KEYWORD_LIST);
+/** The delivery states its events are in (`pending`, `delivered`, `failed`), for the `delivery` filter. */
+export const CallbackDelivery = defineSearchAttributeKey('CallbackDelivery', SearchAttributeType.KEYWORD_LIST);
+
 export const ALL_SEARCH_ATTRIBUTES = [
   PaymentKind,
   PaymentStatus,
   PaymentReference,
   PaymentAmountCentavos,
   PaymentAttention,
+  CallbackLifecycle,
+  CallbackReference,
+  CallbackEventTypes,
+  CallbackDelivery,
 ];
+
+/** A search attribute's type as the Temporal CLI and deploy/temporal/create-namespace.sh name it. */
+export function cliTypeName(key: (typeof ALL_SEARCH_ATTRIBUTES)[number]): 'Int' | 'Keyword' | 'KeywordList' {
+  return key.type === 'INT' ? 'Int' : key.type === 'KEYWORD_LIST' ? 'KeywordList' : 'Keyword';
+}
 
 export type PaymentKindValue = 'CASH_IN' | 'CASH_OUT' | 'REBALANCE' | 'UNMATCHED_EVENT';
 

@@ -6,6 +6,9 @@ export const SCOPES = [
   'cash-outs:write',
   'wallet:read',
   'wallet:write',
+  /** The callback events sent to the service's callbackUrl: list and read them (`:read`), redeliver (`:write`). */
+  'events:read',
+  'events:write',
   /** Operators reading decrypted payloads in the Temporal Web UI or CLI through the codec endpoint. */
   'payloads:decode',
   /** The Web UI encoding what an operator types (signal or update arguments) before sending it to Temporal. */
@@ -26,6 +29,7 @@ export const V1_RESOURCE_SCOPES: Readonly<Record<string, { read: Scope; write: S
   'cash-ins': { read: 'cash-ins:read', write: 'cash-ins:write' },
   'cash-outs': { read: 'cash-outs:read', write: 'cash-outs:write' },
   wallet: { read: 'wallet:read', write: 'wallet:write' },
+  events: { read: 'events:read', write: 'events:write' },
 };
 
 /** The scope a `/v1` request needs; `path` is relative to `/v1`. Undefined means no scope grants it. */

@@ -2,6 +2,7 @@ import type { Config } from '../../config/env.js';
 import { cashInRouteDocs } from '../cash-ins/docs.js';
 import { cashOutRouteDocs } from '../cash-outs/docs.js';
 import { codecRouteDocs } from '../codec/docs.js';
+import { eventRouteDocs } from '../events/docs.js';
 import { operationsRouteDocs } from '../operations/docs.js';
 import { walletRouteDocs } from '../wallet/docs.js';
 import { webhookRouteDocs } from '../webhooks/docs.js';
@@ -17,6 +18,7 @@ export function allRouteDocs(config: Config): RouteDoc[] {
     ...cashInRouteDocs(config),
     ...cashOutRouteDocs(config),
     ...walletRouteDocs,
+    ...eventRouteDocs,
     ...webhookRouteDocs,
     ...codecRouteDocs,
     ...operationsRouteDocs,

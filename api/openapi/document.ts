@@ -157,6 +157,7 @@ function successResponse(response: ResponseDoc): Record<string, unknown> {
   return {
     description: response.description,
     ...(response.headers ? { headers: response.headers } : {}),
+    ...(response.links ? { links: response.links } : {}),
     ...(response.schema
       ? {
           content: {

@@ -45,6 +45,8 @@ export interface ResponseDoc {
   contentType?: string;
   example?: unknown;
   headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
+  /** OpenAPI links: which operations take a value of this response (stateful fuzzing follows them). */
+  links?: Record<string, { operationId: string; parameters: Record<string, string>; description?: string }>;
 }
 
 /** `{param}` → `:param`: the Express form of an OpenAPI path. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES, cliTypeName } from '../../workflows/search-attributes.js';
 import { PROJECT_ROOT } from '../temporal-binaries.js';
 
 export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
@@ -60,7 +60,7 @@ export function uiServerArgs(): string[] {
 
 /** `Name:Type` pairs of the workflows' search attributes, as deploy/temporal/create-namespace.sh takes them. */
 export function searchAttributeList(): string {
-  return ALL_SEARCH_ATTRIBUTES.map((a) => `${a.name}:${a.type === 'INT' ? 'Int' : 'Keyword'}`).join(' ');
+  return ALL_SEARCH_ATTRIBUTES.map((a) => `${a.name}:${cliTypeName(a)}`).join(' ');
 }
 
 /** Schemas by deploy/temporal/setup-postgres.sh, the same script compose runs. */

@@ -67,6 +67,10 @@ test('the quick bench runs every figure against its baseline and writes the resu
   expect(temporalCost.floor.historySizeBytes).toBeGreaterThan(0);
   expect(temporalCost.floor.historySizeBytes).toBeLessThan(temporalCost.historySizeBytes);
   expect(temporalCost.floor.historyEvents).toBeGreaterThan(0);
+  // The same cash-in with a callbackUrl: its three events reached the bench's receiver, its record was read.
+  expect(temporalCost.withCallback.callbacksReceived).toBe(3);
+  expect(temporalCost.withCallback.childWorkflows).toHaveLength(1);
+  expect(temporalCost.withCallback.billableActions).toBeGreaterThan(temporalCost.billableActions);
   expect(lifecycle.floor.lifecycles).toBe(lifecycle.api.lifecycles);
   expect(lifecycle.floor.lifecyclesPerSecond).toBeGreaterThan(0);
   expect(lifecycle.floor.cpuMsPerLifecycle.total).toBeGreaterThan(0);

@@ -29,11 +29,19 @@ let worker: Worker;
 let workerRun: Promise<void>;
 let closeClient: () => Promise<void>;
 const taskQueue = 'cash-in-refund-while-closing';
+const received: string[] = [];
 
 beforeAll(async () => {
   env = await createTestEnv();
   sandbox = await createSandbox();
-  receiver = createServer((_req, res) => res.writeHead(204).end()).listen(0, '127.0.0.1');
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push(JSON.parse(body).type);
+      res.writeHead(204).end();
+    });
+  }).listen(0, '127.0.0.1');
   await once(receiver, 'listening');
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -115,6 +123,13 @@ test('a refund accepted while a settled run waits for its callbacks to start is 
     if (i > 200) throw new Error('never SETTLED');
     await new Promise((r) => setTimeout(r, 50));
   }
+  // Its two callback deliveries done (awaiting_payment; paid and settled): it now waits for its record to start.
+  const completedActivities = async () =>
+    ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskCompletedEventAttributes).length;
+  for (let i = 0; (await completedActivities()) < 2; i++) {
+    if (i > 200) throw new Error('callbacks never delivered');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const accepted = await handle.executeUpdate(refundCashInUpdate, { args: [{ reason: 'CUSTOMER_REQUEST' }] });
   expect(accepted.status).toBe('REFUNDING');
   await handle.signal(releaseChildStarts);
@@ -123,4 +138,28 @@ test('a refund accepted while a settled run waits for its callbacks to start is 
   expect(view.status).toBe('REFUNDED');
   const atPsp = await sandboxJson('GET', `/_sandbox/transactions?externalReference=${externalReference}`);
   expect(atPsp.cashIns[0].status).toBe('REFUNDED');
+
+  // The events made while the run was closing were sent too, and recorded for the events API: every one of the
+  // run's events is in a `callbacks` record, delivered.
+  expect(received).toEqual([
+    'cash-in.awaiting_payment',
+    'cash-in.paid',
+    'cash-in.settled',
+    'cash-in.refunding',
+    'cash-in.refunded',
+  ]);
+  const recorded: { type: string; delivery: string }[] = [];
+  // Visibility is eventually consistent: read until every record is listed.
+  for (let i = 0; i < 50 && recorded.length < received.length; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+    recorded.length = 0;
+    for await (const run of env.client.workflow.list({
+      query: `WorkflowType = 'callbacks' AND CallbackLifecycle = '${cashInWorkflowId(externalReference)}'`,
+    })) {
+      const record = run.memo?.callbacks as { events: { event: { type: string }; delivery: string }[] };
+      recorded.push(...record.events.map((e) => ({ type: e.event.type, delivery: e.delivery })));
+    }
+  }
+  expect(recorded.map((e) => e.type).sort()).toEqual([...received].sort());
+  expect(recorded.every((e) => e.delivery === 'delivered')).toBe(true);
 });

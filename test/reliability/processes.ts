@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, tcpOpen } from '../../scripts/ports.js';
 import { PROJECT_ROOT, resolveTemporalCli } from '../../scripts/temporal-binaries.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES, cliTypeName } from '../../workflows/search-attributes.js';
 import { TEST_API_KEYS_ENTRY, TEST_PAYLOAD_KEYS } from '../support/credentials.js';
 
 export type PartName = 'temporal' | 'sandbox' | 'worker' | 'api';
@@ -195,10 +195,7 @@ export class ChaosStack {
       'journal_mode=wal',
       '--sqlite-pragma',
       'synchronous=normal',
-      ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => [
-        '--search-attribute',
-        `${a.name}=${a.type === 'INT' ? 'Int' : 'Keyword'}`,
-      ]),
+      ...ALL_SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${cliTypeName(a)}`]),
     ];
     return this.capture('temporal', spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   }

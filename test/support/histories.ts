@@ -25,7 +25,9 @@ export async function recordHistory(client: Client, workflowId: string, name: st
   const history = await handle.fetchHistory();
   const dir = path.join(HISTORIES_DIR, `v${version}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `${name}.json`), historyToJSON(history) + '\n');
+  // The workflow id goes with the history: ids derived from it (a child's) must be the same on replay.
+  const json = { workflowId, ...(JSON.parse(historyToJSON(history)) as object) };
+  writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(json, null, 2) + '\n');
 }
 
 /** Every release's histories whose name starts with `prefix`, named `v1.0.0/cash-in-expired`. */
@@ -33,8 +35,11 @@ export function loadHistories(prefix: string): { workflowId: string; history: Hi
   return readdirSync(HISTORIES_DIR, { recursive: true, encoding: 'utf8' })
     .filter((file) => path.basename(file).startsWith(prefix) && file.endsWith('.json'))
     .sort()
-    .map((file) => ({
-      workflowId: file.replace(/\.json$/, ''),
-      history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))),
-    }));
+    .map((file) => {
+      const { workflowId, ...history } = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as {
+        workflowId?: string;
+      };
+      // Histories recorded without their workflow id replay under their file's name.
+      return { workflowId: workflowId ?? file.replace(/\.json$/, ''), history: historyFromJSON(history) };
+    });
 }

@@ -29,4 +29,5 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 const INDEXED_VALUE_TYPES = {
   KEYWORD: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   INT: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  KEYWORD_LIST: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 } as Record<string, proto.temporal.api.enums.v1.IndexedValueType>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { validate } from 'dockerfile-utils';
 import { parse } from 'yaml';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES, cliTypeName } from '../../workflows/search-attributes.js';
 
 // No Docker engine runs here: the compose file and the Dockerfile are checked statically.
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
@@ -88,7 +88,7 @@ test('compose starts each part only once what it needs is healthy or done', () =
 test("the setup script's default list is exactly the workflows' search attributes", () => {
   const script = readFileSync('deploy/temporal/create-namespace.sh', 'utf8');
   const defaults = script.match(/SEARCH_ATTRIBUTES:-([^}]*)\}/)?.[1]?.split(' ');
-  const expected = ALL_SEARCH_ATTRIBUTES.map((a) => `${a.name}:${a.type === 'INT' ? 'Int' : 'Keyword'}`);
+  const expected = ALL_SEARCH_ATTRIBUTES.map((a) => `${a.name}:${cliTypeName(a)}`);
   expect(defaults?.sort()).toEqual(expected.sort());
   const volumes = services['temporal-setup'].volumes.join(' ');
   expect(volumes).toContain('./deploy/temporal:/deploy');

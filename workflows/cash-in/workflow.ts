@@ -62,6 +62,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
       lifecycle.closing();
       reporter.updateStatusAttribute();
       await reporter.callbacksStarted();
+      await reporter.callbacksRecorded();
     } while (lifecycle.hasPaymentsToGiveBack());
     return view;
   };

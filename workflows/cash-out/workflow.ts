@@ -49,6 +49,7 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
   const close = async (): Promise<CashOutView> => {
     reporter.updateStatusAttribute();
     await reporter.callbacksStarted();
+    await reporter.callbacksRecorded();
     return view;
   };
 

@@ -1,4 +1,5 @@
-import { CancellationScope, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { lifecycleCallbacks } from '../callbacks/lifecycle-callbacks.js';
 import { startCallback } from '../callbacks/start-callback.js';
 import { PaymentStatus } from '../search-attributes.js';
 import type { LifecycleView } from './view.js';
@@ -8,9 +9,14 @@ export interface StatusReporter {
   transitioned(reason: string): void;
   /** Upserts `PaymentStatus` if it changed: once per wait, not per transition, for fewer history events. */
   updateStatusAttribute(): void;
-  /** Waits until every callback child workflow has started (before the run completes). */
+  /** Waits until every callback so far was sent once or handed over (before the run waits or completes). */
   callbacksStarted(): Promise<unknown>;
+  /** The run completes: its events are recorded for the events API (runs of 1.0 had nothing to record). */
+  callbacksRecorded(): Promise<unknown>;
 }
+
+/** Callbacks posted by the lifecycle and recorded in one `callbacks` workflow per run, instead of a child each. */
+export const CALLBACKS_PER_LIFECYCLE_PATCH = 'callbacks-per-lifecycle';
 
 /**
  * Who hears of a lifecycle's status changes besides its view: operators (current details, the `PaymentStatus`
@@ -23,28 +29,32 @@ export function statusReporter<S extends string>(
 ): StatusReporter {
   let upsertedStatus: S = view.status;
   const callbackStarts: Promise<unknown>[] = [];
+  // Asked only of runs with a callbackUrl: a run without one has no marker in its history.
+  const callbacks =
+    options.callbackUrl !== undefined && patched(CALLBACKS_PER_LIFECYCLE_PATCH)
+      ? lifecycleCallbacks(options.callbackUrl, view.externalReference)
+      : undefined;
   return {
     transitioned(reason) {
       setCurrentDetails(options.summary());
       if (!options.callbackUrl) return;
       const url = options.callbackUrl;
       const status = view.status;
+      const event = {
+        type: `${options.kind}.${status.toLowerCase()}`,
+        sequence: view.timeline.length,
+        data: { externalReference: view.externalReference, status, reason, amountCentavos: view.amountCentavos },
+      };
+      if (callbacks) return callbacks.add(event);
       // Not cancellable: a transition made by a handler after a cancellation request still tells the service.
-      callbackStarts.push(
-        CancellationScope.nonCancellable(() =>
-          startCallback(url, {
-            type: `${options.kind}.${status.toLowerCase()}`,
-            sequence: view.timeline.length,
-            data: { externalReference: view.externalReference, status, reason, amountCentavos: view.amountCentavos },
-          }),
-        ),
-      );
+      callbackStarts.push(CancellationScope.nonCancellable(() => startCallback(url, event)));
     },
     updateStatusAttribute() {
       if (upsertedStatus === view.status) return;
       upsertedStatus = view.status;
       upsertSearchAttributes([{ key: PaymentStatus, value: view.status }]);
     },
-    callbacksStarted: () => Promise.all(callbackStarts),
+    callbacksStarted: () => (callbacks ? callbacks.sent() : Promise.all(callbackStarts)),
+    callbacksRecorded: async () => callbacks?.closed(),
   };
 }
