@@ -150,6 +150,83 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Callback events of the last 30 days, newest first
+     * @description Every event a lifecycle sent (or owed) to its `callbackUrl`, with its delivery state. An event is listed once its lifecycle run ended or once its first delivery failed. Filters combine; the cursor is bound to them.
+     */
+    get: operations['listEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send every event matching a filter again
+     * @description For the "we were down for two days" case: `{ "delivery": "failed" }` sends every event whose retries ran out, each once, in order per lifecycle, with its own `webhook-id`. At least one filter field is required.
+     */
+    post: operations['redeliverEvents'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One event as delivered, with every delivery attempt */
+    get: operations['getEvent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events/{id}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send one event again
+     * @description Queues the event for delivery again, whatever its state, with the same `webhook-id` and payload (a new signature and timestamp): receivers deduplicate on the id. Retried like a first delivery. A delivered event of a lifecycle still running is refused (409) until that lifecycle ends.
+     */
+    post: operations['redeliverEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/webhooks/connectpsp': {
     parameters: {
       query?: never;
@@ -2292,6 +2369,501 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem'] & {
             code?: string;
+          };
+        };
+      };
+      /** @description `RATE_LIMITED`: The rate limit was exceeded; retry after `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+          };
+        };
+      };
+      /** @description `INTERNAL_ERROR`: An unexpected error; nothing is leaked. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+          };
+        };
+      };
+      /** @description `TEMPORARILY_UNAVAILABLE`: Temporal or its workers did not answer in time; retry after `Retry-After` seconds. A create may have started the payment: the same request again attaches to it and answers its state. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'TEMPORARILY_UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  listEvents: {
+    parameters: {
+      query?: {
+        /** @description Event type, e.g. `cash-in.settled` or `cash-out.completed` */
+        type?: string;
+        externalReference?: string;
+        /** @description Delivery state: `pending` (being retried), `delivered` or `failed` (retries over) */
+        delivery?: 'pending' | 'delivered' | 'failed';
+        /** @description Page size (default 20) */
+        limit?: number;
+        /** @description `nextCursor` of the previous page, with the same filters */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of events */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** @description The `webhook-id`; the same on every attempt and redelivery */
+              id: string;
+              type: string;
+              externalReference: string;
+              occurredAt: string;
+              /** @enum {string} */
+              delivery: 'pending' | 'delivered' | 'failed';
+              attemptCount: number;
+              lastAttempt: {
+                /** @description When the POST was sent */
+                at: string;
+                durationMs: number;
+                /** @description The receiver's HTTP status; null when it did not answer */
+                httpStatus: number | null;
+                /** @description Why no answer came (timeout, connection refused, …) */
+                error: string | null;
+              } | null;
+            }[];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description `VALIDATION_ERROR`: A field of the body or query is invalid; `errors` lists each offending field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'VALIDATION_ERROR';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`: No credentials, or an API key or OIDC token that is not valid (see `WWW-Authenticate`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED';
+          };
+        };
+      };
+      /** @description `INSUFFICIENT_SCOPE`: The credential is valid but lacks the scope the route needs (`requiredScope`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INSUFFICIENT_SCOPE';
+          };
+        };
+      };
+      /** @description `RATE_LIMITED`: The rate limit was exceeded; retry after `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+          };
+        };
+      };
+      /** @description `INTERNAL_ERROR`: An unexpected error; nothing is leaked. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+          };
+        };
+      };
+      /** @description `TEMPORARILY_UNAVAILABLE`: Temporal or its workers did not answer in time; retry after `Retry-After` seconds. A create may have started the payment: the same request again attaches to it and answers its state. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'TEMPORARILY_UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  redeliverEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Event type, e.g. `cash-in.settled` or `cash-out.completed` */
+          type?: string;
+          externalReference?: string;
+          /**
+           * @description Delivery state: `pending` (being retried), `delivered` or `failed` (retries over)
+           * @enum {string}
+           */
+          delivery?: 'pending' | 'delivered' | 'failed';
+        };
+      };
+    };
+    responses: {
+      /** @description Queued for delivery */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description How many events were queued for delivery again */
+            redelivered: number;
+            eventIds: string[];
+          };
+        };
+      };
+      /**
+       * @description `MALFORMED_REQUEST`: The body is not valid JSON.
+       *
+       *     `VALIDATION_ERROR`: A field of the body or query is invalid; `errors` lists each offending field.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'MALFORMED_REQUEST' | 'VALIDATION_ERROR';
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`: No credentials, or an API key or OIDC token that is not valid (see `WWW-Authenticate`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED';
+          };
+        };
+      };
+      /** @description `INSUFFICIENT_SCOPE`: The credential is valid but lacks the scope the route needs (`requiredScope`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INSUFFICIENT_SCOPE';
+          };
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: The body is too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description `RATE_LIMITED`: The rate limit was exceeded; retry after `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+          };
+        };
+      };
+      /** @description `INTERNAL_ERROR`: An unexpected error; nothing is leaked. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+          };
+        };
+      };
+      /** @description `TEMPORARILY_UNAVAILABLE`: Temporal or its workers did not answer in time; retry after `Retry-After` seconds. A create may have started the payment: the same request again attaches to it and answers its state. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'TEMPORARILY_UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  getEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The event id, as sent in the `webhook-id` header */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The `webhook-id`; the same on every attempt and redelivery */
+            id: string;
+            type: string;
+            externalReference: string;
+            occurredAt: string;
+            /** @enum {string} */
+            delivery: 'pending' | 'delivered' | 'failed';
+            attemptCount: number;
+            lastAttempt: {
+              /** @description When the POST was sent */
+              at: string;
+              durationMs: number;
+              /** @description The receiver's HTTP status; null when it did not answer */
+              httpStatus: number | null;
+              /** @description Why no answer came (timeout, connection refused, …) */
+              error: string | null;
+            } | null;
+            /** @description The JSON body posted to the callbackUrl, signed in the Standard Webhooks format */
+            payload: {
+              id: string;
+              type: string;
+              sequence: number;
+              occurredAt: string;
+              data: {
+                externalReference: string;
+                status: string;
+                reason: string;
+                amountCentavos: number;
+              };
+            };
+            attempts: {
+              /** @description When the POST was sent */
+              at: string;
+              durationMs: number;
+              /** @description The receiver's HTTP status; null when it did not answer */
+              httpStatus: number | null;
+              /** @description Why no answer came (timeout, connection refused, …) */
+              error: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`: No credentials, or an API key or OIDC token that is not valid (see `WWW-Authenticate`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED';
+          };
+        };
+      };
+      /** @description `INSUFFICIENT_SCOPE`: The credential is valid but lacks the scope the route needs (`requiredScope`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INSUFFICIENT_SCOPE';
+          };
+        };
+      };
+      /** @description `NOT_FOUND`: No payment with this `externalReference`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description `INVALID_STATE`: The action is not allowed in the payment’s current state; `currentStatus` says which it is. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INVALID_STATE';
+          };
+        };
+      };
+      /** @description `RATE_LIMITED`: The rate limit was exceeded; retry after `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+          };
+        };
+      };
+      /** @description `INTERNAL_ERROR`: An unexpected error; nothing is leaked. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INTERNAL_ERROR';
+          };
+        };
+      };
+      /** @description `TEMPORARILY_UNAVAILABLE`: Temporal or its workers did not answer in time; retry after `Retry-After` seconds. A create may have started the payment: the same request again attaches to it and answers its state. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'TEMPORARILY_UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  redeliverEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The event id, as sent in the `webhook-id` header */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Queued for delivery */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description How many events were queued for delivery again */
+            redelivered: number;
+            eventIds: string[];
+          };
+        };
+      };
+      /** @description `UNAUTHENTICATED`: No credentials, or an API key or OIDC token that is not valid (see `WWW-Authenticate`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED';
+          };
+        };
+      };
+      /** @description `INSUFFICIENT_SCOPE`: The credential is valid but lacks the scope the route needs (`requiredScope`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'INSUFFICIENT_SCOPE';
+          };
+        };
+      };
+      /** @description `NOT_FOUND`: No payment with this `externalReference`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'] & {
+            /** @enum {string} */
+            code?: 'NOT_FOUND';
           };
         };
       };
