@@ -22,7 +22,12 @@ export async function ensureNexusEndpoint(
   name = PIX_PAYMENTS_ENDPOINT,
 ): Promise<void> {
   const { operatorService } = connection;
-  const spec = { name, target: { worker: { namespace: target.namespace, taskQueue: target.taskQueue } } };
+  const spec = {
+    name,
+    target: { worker: { namespace: target.namespace, taskQueue: target.taskQueue } },
+    // Shown by the Web UI's Nexus page, for whoever looks for what the endpoint offers.
+    description: { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(DESCRIPTION)) },
+  };
   const { endpoints } = await operatorService.listNexusEndpoints({ name, pageSize: 1 });
   const existing = endpoints?.find((e) => e.spec?.name === name);
   if (!existing) {
@@ -49,3 +54,8 @@ export async function ensureNamespace(connection: Services, namespace: string): 
 }
 
 const GRPC_NOT_FOUND = 5;
+
+const DESCRIPTION = [
+  'PIX payments through ConnectPSP (pix-agent): `createCashIn`, `cashIn`, `createCashOut`, `refundCashIn`,',
+  '`settleCashIn`. Contract: `nexus/pix-payments-service.ts`; guide: `docs/NEXUS.md`.',
+].join(' ');
