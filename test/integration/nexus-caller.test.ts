@@ -6,10 +6,11 @@ import { Worker } from '@temporalio/worker';
 import { HandlerError } from 'nexus-rpc';
 import { NEXUS_CALLER_NAMESPACE, NEXUS_CALLER_TASK_QUEUE } from '../../examples/nexus-caller/names.js';
 import { checkoutWithPix, payerQrCodeQuery } from '../../examples/nexus-caller/workflow.js';
-import type { CreateCashInRequest } from '../../nexus/pix-payments-service.js';
+import { PIX_PAYMENTS_ENDPOINT, type CreateCashInRequest } from '../../nexus/pix-payments-service.js';
 import { ensureNamespace, ensureNexusEndpoint } from '../../scripts/nexus-endpoint.js';
 import { testDataConverter } from '../support/credentials.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { callPixPayments } from '../workflows/nexus-calls.js';
 
 /**
  * The caller example against the dev server: its workflow runs in its own namespace and reaches our worker only
@@ -35,7 +36,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     namespace: NEXUS_CALLER_NAMESPACE,
     taskQueue: NEXUS_CALLER_TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('../../examples/nexus-caller/workflow.ts', import.meta.url)),
+    workflowsPath: fileURLToPath(new URL('../workflows/nexus-calls.ts', import.meta.url)),
     dataConverter,
   });
   callerWorkerRun = callerWorker.run();
@@ -76,6 +77,34 @@ async function pay(externalReference: string) {
   const cashIn = await stack.api('GET', `/v1/cash-ins/${externalReference}`);
   const paid = await stack.sandbox('POST', `/_sandbox/cash-in/${cashIn.body.connectPsp.transactionId}/pay`);
   expect(paid.status).toBe(200);
+}
+
+/** One call of a `pix-payments` operation from a caller workflow; its answer, or the caller's failure. */
+async function call<K extends Parameters<typeof callPixPayments>[0]>(
+  operation: K,
+  input: Parameters<typeof callPixPayments<K>>[1],
+): Promise<any> {
+  return caller.workflow.execute(callPixPayments<K>, {
+    workflowId: `call:${operation}:${Date.now().toString(36)}-${++counter}`,
+    taskQueue: NEXUS_CALLER_TASK_QUEUE,
+    args: [operation, input],
+  });
+}
+
+/** The handler error a caller's workflow failed with: what the operation answered, and nothing retried. */
+async function handlerErrorOf(run: Promise<unknown>, operation: string): Promise<HandlerError> {
+  const failure = await run.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(failure).toBeInstanceOf(WorkflowFailedError);
+  const nexusFailure = (failure as WorkflowFailedError).cause;
+  expect(nexusFailure).toBeInstanceOf(NexusOperationFailure);
+  expect((nexusFailure as NexusOperationFailure).operation).toBe(operation);
+  const handlerError = (nexusFailure as NexusOperationFailure).cause;
+  expect(handlerError).toBeInstanceOf(HandlerError);
+  expect((handlerError as HandlerError).retryable).toBe(false);
+  return handlerError as HandlerError;
 }
 
 /** Waits until `count` callers' `cashIn` operations are attached to the lifecycle's run (a completion callback each). */
@@ -131,22 +160,22 @@ test('a caller in another namespace creates a cash-in, hands its QR code on, and
 
 test('a bad input is not retried and names the field', async () => {
   const checkout = await startCheckout(order({ amount: '10.999' }));
-  const failure = await checkout.result().then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(failure).toBeInstanceOf(WorkflowFailedError);
-  const nexusFailure = (failure as WorkflowFailedError).cause;
-  expect(nexusFailure).toBeInstanceOf(NexusOperationFailure);
-  expect((nexusFailure as NexusOperationFailure).operation).toBe('createCashIn');
-  const handlerError = (nexusFailure as NexusOperationFailure).cause;
-  expect(handlerError).toBeInstanceOf(HandlerError);
-  expect((handlerError as HandlerError).type).toBe('BAD_REQUEST');
-  expect((handlerError as HandlerError).retryable).toBe(false);
-  expect((handlerError as HandlerError).message).toMatch(/VALIDATION_ERROR.*\bamount\b/);
+  const handlerError = await handlerErrorOf(checkout.result(), 'createCashIn');
+  expect(handlerError.type).toBe('BAD_REQUEST');
+  expect(handlerError.message).toMatch(/VALIDATION_ERROR.*\bamount\b/);
   // Refused at once, never retried: one attempt, so no cash-in exists for it.
   const events = await eventTypes(checkout);
   expect(events.filter((t) => t === 'NEXUS_OPERATION_SCHEDULED')).toHaveLength(1);
+  const unknown = await stack.api('GET', `/v1/cash-ins/${checkout.workflowId.replace('checkout:', '')}`);
+  expect(unknown.status).toBe(404);
+});
+
+test('a different order under a reference already used is a conflict, not retried', async () => {
+  const body = order();
+  await call('createCashIn', body);
+  const handlerError = await handlerErrorOf(call('cashIn', { ...body, amount: '99.00' }), 'cashIn');
+  expect(handlerError.type).toBe('CONFLICT');
+  expect(handlerError.message).toMatch(/^EXTERNAL_REFERENCE_CONFLICT/);
 });
 
 test('the same order from two callers is one lifecycle, and a caller after it closed gets its final view at once', async () => {
@@ -176,4 +205,84 @@ test('the same order from two callers is one lifecycle, and a caller after it cl
     runs.push(run.runId);
   }
   expect(runs).toHaveLength(1);
+});
+
+test("refundCashIn refunds a settled cash-in; a cashIn asked then gets the reopened run's end, REFUNDED", async () => {
+  const body = order({ amount: '12.00' });
+  const checkout = await startCheckout(body);
+  await qrCodeOf(checkout);
+  await attachedCallers(body.externalReference, 1);
+  await pay(body.externalReference);
+  expect(await checkout.result()).toMatchObject({ status: 'SETTLED' });
+
+  const refunding = await call('refundCashIn', {
+    externalReference: body.externalReference,
+    reason: 'CUSTOMER_REQUEST',
+  });
+  expect(refunding).toMatchObject({ externalReference: body.externalReference, status: 'REFUNDING', amount: '12.00' });
+  // The caller that awaited the first run got that run's result (SETTLED); one asking now gets the refund's end.
+  expect(await call('cashIn', body)).toMatchObject({ status: 'REFUNDED', amountCentavos: 1200 });
+
+  // A second refund is refused for its state, not retried.
+  const again = await handlerErrorOf(
+    call('refundCashIn', { externalReference: body.externalReference, reason: 'FRAUD' }),
+    'refundCashIn',
+  );
+  expect(again.type).toBe('CONFLICT');
+  expect(again.message).toMatch(/^INVALID_STATE/);
+});
+
+test('settleCashIn confirms a manually settled cash-in, which the awaiting caller then gets SETTLED', async () => {
+  const body = order({ amount: '8.40', settlement: { mode: 'manual' } });
+  const checkout = await startCheckout(body);
+  await qrCodeOf(checkout);
+  await pay(body.externalReference);
+  await stack.waitFor(`/v1/cash-ins/${body.externalReference}`, (b) => b.status === 'PAID');
+  const settled = await call('settleCashIn', { externalReference: body.externalReference });
+  expect(settled).toMatchObject({ status: 'SETTLED', amount: '8.40', settlement: { mode: 'manual' } });
+  expect(await checkout.result()).toMatchObject({ status: 'SETTLED', settlementMode: 'manual', amountCentavos: 840 });
+});
+
+test('createCashOut completes with the payout final view when its lifecycle closes (here: returned by the bank)', async () => {
+  const externalReference = `nexus-payout-${Date.now().toString(36)}`;
+  const payout = caller.workflow.execute(callPixPayments<'createCashOut'>, {
+    workflowId: `call:createCashOut:${externalReference}`,
+    taskQueue: NEXUS_CALLER_TASK_QUEUE,
+    args: [
+      'createCashOut',
+      {
+        externalReference,
+        amount: '20.00',
+        description: 'Seller payout',
+        payee: {
+          name: 'Maria Silva',
+          document: '52998224725',
+          destination: { type: 'PIX', pixKeyType: 'CPF', pixKey: '52998224725' },
+        },
+      },
+    ],
+  });
+  const processing = await stack.waitFor(`/v1/cash-outs/${externalReference}`, (b) => b.status === 'PROCESSING');
+  const { transactionId } = processing.connectPsp;
+  expect((await stack.sandbox('POST', `/_sandbox/cash-out/${transactionId}/complete`)).status).toBe(200);
+  // COMPLETED is not final: the run stays open for the receiving bank's return (7 days unless configured).
+  await stack.waitFor(`/v1/cash-outs/${externalReference}`, (b) => b.status === 'COMPLETED');
+  const stillAwaiting = await caller.workflow.getHandle(`call:createCashOut:${externalReference}`).describe();
+  expect(stillAwaiting.status.name).toBe('RUNNING');
+  expect((await stack.sandbox('POST', `/_sandbox/cash-out/${transactionId}/refund`)).status).toBe(200);
+  expect(await payout).toMatchObject({ externalReference, status: 'REFUNDED', amountCentavos: 2000 });
+});
+
+test('the endpoint is created once and re-pointed when our task queue moves', async () => {
+  const { env, config } = stack;
+  const target = { namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE };
+  const endpoints = async () =>
+    (await env.connection.operatorService.listNexusEndpoints({ name: PIX_PAYMENTS_ENDPOINT })).endpoints ?? [];
+  const before = await endpoints();
+  await ensureNexusEndpoint(env.connection, target);
+  expect(await endpoints()).toEqual(before);
+  await ensureNexusEndpoint(env.connection, { ...target, taskQueue: 'elsewhere' });
+  expect((await endpoints()).map((e) => e.spec?.target?.worker?.taskQueue)).toEqual(['elsewhere']);
+  await ensureNexusEndpoint(env.connection, target);
+  expect((await endpoints()).map((e) => e.spec?.target?.worker?.taskQueue)).toEqual([target.taskQueue]);
 });
