@@ -39,18 +39,27 @@ export async function ensureNexusEndpoint(
   await operatorService.updateNexusEndpoint({ id: existing.id, version: existing.version, spec });
 }
 
-/** Registers a namespace (a caller's, on the dev server) unless it exists. */
-export async function ensureNamespace(connection: Services, namespace: string): Promise<void> {
+/**
+ * Registers a namespace (a caller's, on the dev server) unless it exists, and returns once the frontend serves it:
+ * a namespace just registered is unknown to the frontend's cache for a few seconds.
+ */
+export async function ensureNamespace(connection: Services, namespace: string, timeoutMs = 30_000): Promise<void> {
+  const { workflowService } = connection;
   try {
-    await connection.workflowService.describeNamespace({ namespace });
-    return;
+    await workflowService.describeNamespace({ namespace });
   } catch (err) {
     if ((err as { code?: number }).code !== GRPC_NOT_FOUND) throw err;
+    await workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   }
-  await connection.workflowService.registerNamespace({
-    namespace,
-    workflowExecutionRetentionPeriod: msToTs('1 day'),
-  });
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    try {
+      await workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+      return;
+    } catch (err) {
+      if ((err as { code?: number }).code !== GRPC_NOT_FOUND || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 const GRPC_NOT_FOUND = 5;

@@ -1,14 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { NexusOperationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import { HandlerError } from 'nexus-rpc';
-import { NEXUS_CALLER_NAMESPACE, NEXUS_CALLER_TASK_QUEUE } from '../../examples/nexus-caller/names.js';
+import { NEXUS_CALLER_TASK_QUEUE } from '../../examples/nexus-caller/names.js';
 import { checkoutWithPix, payerQrCodeQuery } from '../../examples/nexus-caller/workflow.js';
 import { PIX_PAYMENTS_ENDPOINT, type CreateCashInRequest } from '../../nexus/pix-payments-service.js';
-import { ensureNamespace, ensureNexusEndpoint } from '../../scripts/nexus-endpoint.js';
-import { testDataConverter } from '../support/credentials.js';
+import { ensureNexusEndpoint } from '../../scripts/nexus-endpoint.js';
+import { startNexusCaller, type NexusCaller } from '../support/nexus-caller.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { callPixPayments } from '../workflows/nexus-calls.js';
 
@@ -18,33 +16,16 @@ import { callPixPayments } from '../workflows/nexus-calls.js';
  */
 let stack: Stack;
 let caller: Client;
-let callerWorker: Worker;
-let callerWorkerRun: Promise<void>;
+let nexusCaller: NexusCaller | undefined;
 let counter = 0;
 
 beforeAll(async () => {
   stack = await startStack();
-  const { env, config } = stack;
-  await ensureNamespace(env.connection, NEXUS_CALLER_NAMESPACE);
-  await ensureNexusEndpoint(env.connection, {
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-  });
-  // Callers decode our results with the same payload codec as our worker (see docs/NEXUS.md).
-  const dataConverter = testDataConverter();
-  callerWorker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: NEXUS_CALLER_NAMESPACE,
-    taskQueue: NEXUS_CALLER_TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('../workflows/nexus-calls.ts', import.meta.url)),
-    dataConverter,
-  });
-  callerWorkerRun = callerWorker.run();
-  caller = new Client({ connection: env.connection, namespace: NEXUS_CALLER_NAMESPACE, dataConverter });
+  nexusCaller = await startNexusCaller(stack);
+  caller = nexusCaller.client;
 });
 afterAll(async () => {
-  callerWorker?.shutdown();
-  await callerWorkerRun;
+  await nexusCaller?.stop();
   await stack?.stop();
 });
 
