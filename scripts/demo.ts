@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
+import { createPixAgentClient } from '../clients/typescript/index.js';
 import { loadConfig } from '../config/env.js';
 import { readLocalApiKey } from './local-secrets.js';
 import { PROJECT_ROOT } from './temporal-binaries.js';
@@ -34,31 +35,33 @@ export interface DemoResult {
 
 const STEPS = 5;
 
+/** The answer's data, or an error naming the API's problem. */
+function answered<T>(
+  what: string,
+  result: { data?: T; error?: { code?: string; detail?: string }; response: Response },
+): T {
+  if (result.data !== undefined) return result.data;
+  throw new Error(
+    `${what} answered ${result.response.status}: ${result.error?.code ?? ''} ${result.error?.detail ?? ''}`,
+  );
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const out = options.out ?? ((line: string) => console.log(line));
   const timeoutMs = options.timeoutMs ?? 60_000;
   const started = Date.now();
   const step = (n: number, text: string) =>
     out(`[${n}/${STEPS}] ${text}  (+${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(options.apiUrl + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    // The demo reads a few known fields of our own answers; the API's schemas are the contract.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const json = (await res.json()) as Record<string, any>;
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${json.code ?? ''} ${json.detail ?? ''}`);
-    return json;
-  };
+  // What a service writes: the typed client of clients/typescript, generated from our OpenAPI document.
+  const client = createPixAgentClient({ baseUrl: options.apiUrl, apiKey: options.apiKey });
   const statuses: string[] = [];
   const follow = async (reference: string, target: string) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const cashIn = await api('GET', `/v1/cash-ins/${encodeURIComponent(reference)}`);
+      const cashIn = answered(
+        'GET /v1/cash-ins/{externalReference}',
+        await client.GET('/v1/cash-ins/{externalReference}', { params: { path: { externalReference: reference } } }),
+      );
       if (statuses.at(-1) !== cashIn.status) {
         statuses.push(cashIn.status);
         out(`      status ${cashIn.status}`);
@@ -72,19 +75,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   const externalReference = `demo-${Date.now().toString(36)}`;
   step(1, `Creating cash-in ${externalReference} of R$ 12.34 ...`);
-  const created = await api('POST', '/v1/cash-ins', {
-    externalReference,
-    amount: '12.34',
-    payer: { name: 'Maria Silva', document: '529.982.247-25' },
-    metadata: { source: 'demo' },
-  });
+  const created = answered(
+    'POST /v1/cash-ins',
+    await client.POST('/v1/cash-ins', {
+      body: {
+        externalReference,
+        amount: '12.34',
+        payer: { name: 'Maria Silva', document: '529.982.247-25' },
+        metadata: { source: 'demo' },
+      },
+    }),
+  );
+  // The create answers once ConnectPSP accepted the charge: its ids and the QR code are there.
+  if (created.connectPsp === null || created.pix === null)
+    throw new Error(`cash-in ${externalReference} has no QR code`);
+  const { transactionId } = created.connectPsp;
+  const { copyAndPaste } = created.pix;
   statuses.push(created.status);
-  out(`      status ${created.status}, ConnectPSP transaction ${created.connectPsp.transactionId}`);
-  out(await QRCode.toString(created.pix.copyAndPaste, { type: 'terminal', small: true }));
-  out(`      PIX copia e cola: ${created.pix.copyAndPaste}`);
+  out(`      status ${created.status}, ConnectPSP transaction ${transactionId}`);
+  out(await QRCode.toString(copyAndPaste, { type: 'terminal', small: true }));
+  out(`      PIX copia e cola: ${copyAndPaste}`);
 
   step(2, 'Paying it through the sandbox ...');
-  const paid = await fetch(`${options.sandboxUrl}/_sandbox/cash-in/${created.connectPsp.transactionId}/pay`, {
+  const paid = await fetch(`${options.sandboxUrl}/_sandbox/cash-in/${transactionId}/pay`, {
     method: 'POST',
   });
   if (!paid.ok) throw new Error(`the sandbox refused to pay: ${paid.status} ${await paid.text()}`);
@@ -93,10 +106,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   await follow(externalReference, 'SETTLED');
 
   step(4, 'Refunding it ...');
-  await api('POST', `/v1/cash-ins/${encodeURIComponent(externalReference)}/refund`, {
-    reason: 'CUSTOMER_REQUEST',
-    description: 'demo refund',
-  });
+  answered(
+    'POST /v1/cash-ins/{externalReference}/refund',
+    await client.POST('/v1/cash-ins/{externalReference}/refund', {
+      params: { path: { externalReference } },
+      body: { reason: 'CUSTOMER_REQUEST', description: 'demo refund' },
+    }),
+  );
   const refunded = await follow(externalReference, 'REFUNDED');
   out(`      refund endToEndId ${refunded.payments[0]?.refundEndToEndId ?? '(pending)'}`);
 
@@ -111,7 +127,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   out(`      the cash-in workflow (latest run, the refund): ${workflowLinks[0]}`);
   out(`      every run of this payment (create → settle, then the refund): ${workflowLinks[1]}`);
   out(`Done in ${((Date.now() - started) / 1000).toFixed(1)}s: ${statuses.join(' → ')}`);
-  return { externalReference, transactionId: created.connectPsp.transactionId, workflowLinks, statuses };
+  return { externalReference, transactionId, workflowLinks, statuses };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -10,6 +10,7 @@ import { ensureNexusEndpoint } from './nexus-endpoint.js';
 import { apiKeyBannerLine, ensureLocalSecrets } from './local-secrets.js';
 import { assertPortsFree, type NamedPort } from './ports.js';
 import { ChildProcessGroup } from './process-group.js';
+import { sandboxWalletBanner } from './sandbox-wallet-banner.js';
 import { PROJECT_ROOT } from './temporal-binaries.js';
 
 /**
@@ -143,6 +144,7 @@ try {
   await stopping;
 }
 
+const walletLines = config.useSandbox ? await sandboxWalletBanner(config.connectPspBaseUrl) : '';
 console.log(`
 PIX agent is up.
   API            ${apiUrl}   (docs: ${apiUrl}/docs, readiness: ${apiUrl}/readyz, metrics: ${apiUrl}/metrics)
@@ -152,5 +154,5 @@ PIX agent is up.
   Temporal       127.0.0.1:${temporalPort}   namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   Nexus          endpoint ${PIX_PAYMENTS_ENDPOINT}   (caller example: npx tsx examples/nexus-caller/main.ts)
   ConnectPSP     ${config.connectPspBaseUrl}${config.useSandbox ? '   (local sandbox)' : ''}
-  Data           ${dataDir}
+${walletLines}  Data           ${dataDir}
 ${apiKeyBannerLine(secrets)}Press Ctrl-C to stop.`);

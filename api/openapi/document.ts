@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROBLEM_CODES, type ProblemCodeName } from './problem-codes.js';
 import type { ResponseDoc, RouteDoc } from './route-doc.js';
+import { API_TAGS } from './tags.js';
 
 export interface OpenApiInfo {
   title: string;
@@ -8,6 +9,7 @@ export interface OpenApiInfo {
   description: string;
   /** Base URLs the document advertises. */
   servers: { url: string; description?: string }[];
+  license: { name: string; identifier?: string; url?: string };
 }
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
@@ -16,6 +18,17 @@ export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, 
 const ALWAYS: ProblemCodeName[] = ['INTERNAL_ERROR'];
 const SERVICE: ProblemCodeName[] = ['UNAUTHENTICATED', 'INSUFFICIENT_SCOPE', 'RATE_LIMITED', 'TEMPORARILY_UNAVAILABLE'];
 const WITH_BODY: ProblemCodeName[] = ['MALFORMED_REQUEST', 'PAYLOAD_TOO_LARGE'];
+
+/**
+ * What Node's HTTP server answers, to any route and before any of ours runs, with an empty body. An operation with
+ * no 4xx of its own documents it, so every operation has one (Redocly's `operation-4xx-response`); the others leave
+ * it out, so a generated client's error type stays the problem object (a body-less error would widen it to `''`).
+ */
+const HTTP_SERVER_REFUSAL = {
+  description:
+    'Refused by the HTTP server before the route runs, with no body: malformed HTTP (400), the request not ' +
+    'received in time (408), headers over 16 KiB (431).',
+};
 
 const problemSchema = {
   type: 'object',
@@ -50,7 +63,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: RouteDoc[]): Ope
   }
   return {
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version, description: info.description },
+    info: { title: info.title, version: info.version, description: info.description, license: info.license },
     servers: info.servers,
     tags: tagsOf(routes),
     paths,
@@ -95,6 +108,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(route.responses)) responses[status] = successResponse(response);
   for (const [status, names] of groupByStatus([...codes])) responses[String(status)] = problemResponse(names);
+  if (!Object.keys(responses).some((status) => status.startsWith('4'))) responses['4XX'] = HTTP_SERVER_REFUSAL;
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -199,7 +213,7 @@ function problemResponse(names: ProblemCodeName[]): Record<string, unknown> {
 }
 
 function tagsOf(routes: RouteDoc[]) {
-  return [...new Set(routes.flatMap((r) => r.tags))].map((name) => ({ name }));
+  return [...new Set(routes.flatMap((r) => r.tags))].map((name) => ({ name, description: API_TAGS[name] }));
 }
 
 /** JSON Schema 2020-12 of a zod schema as a request sends it (`input`) or a response carries it (`output`). */

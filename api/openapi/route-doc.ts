@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ProblemCodeName } from './problem-codes.js';
+import type { ApiTag } from './tags.js';
 
 /**
  * The documentation of one route, written next to the router it describes and built from the same zod
@@ -13,7 +14,8 @@ export interface RouteDoc {
   operationId: string;
   summary: string;
   description?: string;
-  tags: readonly string[];
+  /** From the catalogue in `tags.ts`, which describes each. */
+  tags: readonly ApiTag[];
   /**
    * Who may call it: `service` (API key or OIDC JWT as a Bearer token), `connectpsp` (a signed webhook),
    * or `public`.

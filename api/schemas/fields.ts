@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidDocument, stripDocumentPunctuation } from '../validation/documents.js';
 import { CURSOR_PATTERN } from '../visibility/page-cursor.js';
+import { queryInteger } from './query-values.js';
 
 /** The service's own id of a payment: 1–64 of `A–Z a–z 0–9 . _ : -`. */
 export const externalReferenceSchema = z
@@ -35,13 +36,17 @@ export const metadataSchema = z
   )
   .refine((m) => Object.keys(m).length <= 20, 'must have at most 20 keys');
 
-/** Page size of list routes: plain decimal digits only (`Number()` would also read `0x10` or `1e2`). */
-export const pageLimitSchema = z
-  .string()
-  .regex(/^(?:[1-9]\d?|100)$/, 'must be an integer from 1 to 100')
-  .meta({ description: 'page size, an integer from 1 to 100 (default 20)' })
-  .transform(Number)
-  .default(20);
+const PAGE_LIMIT_MESSAGE = 'must be an integer from 1 to 100';
+
+/** Page size of list routes: an integer in the document, so generated clients send a number. */
+export const pageLimitSchema = queryInteger(
+  z
+    .number({ error: PAGE_LIMIT_MESSAGE })
+    .int(PAGE_LIMIT_MESSAGE)
+    .min(1, PAGE_LIMIT_MESSAGE)
+    .max(100, PAGE_LIMIT_MESSAGE)
+    .default(20),
+).meta({ description: 'page size, an integer from 1 to 100 (default 20)' });
 
 /** A list page's `nextCursor`, passed back as it came. */
 export const pageCursorSchema = z

@@ -1,14 +1,15 @@
 import express, { Router } from 'express';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { CashInStatus, PayerBankDataSchema } from '../../connectpsp/schemas/index.js';
+import { brlToCentavos, centavosToBrl, isBrlAmount } from '../../connectpsp/money.js';
+import { CashInStatus, PayerBankDataSchema, ProblemCode } from '../../connectpsp/schemas/index.js';
 import type { ApplicationState } from '../application.js';
 import { cashInView, DEFAULT_PAYER_BANK } from '../cash-ins.js';
 import { cashOutView, DEFAULT_CASH_OUT_FAILURE } from '../cash-outs.js';
 import type { SandboxContext } from '../context.js';
 import { FaultConfigSchema } from '../faults.js';
 import { parse, sendOnceWritten } from '../http.js';
-import { notFound } from '../problem.js';
+import { notFound, ProblemError } from '../problem.js';
 import type { CashInRecord, CashOutRecord } from '../records.js';
 import { utcTimestamp } from '../timestamps.js';
 
@@ -22,6 +23,17 @@ const FailBodySchema = z.object({ code: z.string().min(1).optional(), message: z
 const ClockAdvanceSchema = z.object({ seconds: z.number().nonnegative() });
 const TransactionsQuerySchema = z.object({ externalReference: z.string().optional() });
 const WebhooksQuerySchema = z.object({ transactionId: z.string().optional(), eventType: z.string().optional() });
+/** Money from outside (a deposit at the partner bank), in reais like ConnectPSP's own amounts. */
+const TopUpBodySchema = z.object({
+  amount: z
+    .number()
+    .positive()
+    .max(100_000_000)
+    .refine(isBrlAmount, 'must have at most 2 decimal places')
+    .transform(brlToCentavos),
+  /** Only this application's wallet; every application's when left out. */
+  clientId: z.string().optional(),
+});
 
 /**
  * Test controls under `/_sandbox/`, outside the ConnectPSP surface and without authentication: drive transactions
@@ -85,6 +97,32 @@ export function controlRoutes(ctx: SandboxContext): Router {
     ctx.clock.advance(seconds);
     ctx.cashIns.sweepExpired();
     json(res, 200, { now: utcTimestamp(ctx.clock.now()) });
+  });
+
+  // The wallets payouts draw on. A paid cash-in credits one as at ConnectPSP; a top-up adds money from outside, so a
+  // sandbox that payouts drained over many runs pays again without a reset.
+  const wallets = (clientId?: string) => {
+    const applications = [...ctx.applications.values()].filter(
+      (app) => clientId === undefined || app.credentials.clientId === clientId,
+    );
+    if (applications.length === 0) {
+      throw new ProblemError(404, ProblemCode.NOT_FOUND, `No application with clientId ${clientId ?? ''}.`);
+    }
+    return applications;
+  };
+  const walletView = (applications: ApplicationState[]) => ({
+    wallets: applications.map((app) => ({
+      clientId: app.credentials.clientId,
+      transactionalBalance: centavosToBrl(app.ledger.transactionalCentavos),
+      proprietaryBalance: centavosToBrl(app.ledger.proprietaryCentavos),
+    })),
+  });
+  router.get('/wallet', (_req, res) => json(res, 200, walletView(wallets())));
+  router.post('/wallet/top-up', (req, res) => {
+    const { amount, clientId } = parse(TopUpBodySchema, req.body);
+    const applications = wallets(clientId);
+    for (const app of applications) app.ledger.credit(amount);
+    json(res, 200, walletView(applications));
   });
 
   router.get('/faults', (_req, res) => json(res, 200, ctx.faults.current));

@@ -62,7 +62,8 @@ test('every documented operation is served by a route', () => {
 test('every error response is problem+json listing its codes, each with an example', () => {
   for (const { path, method, operation } of operations()) {
     for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
-      if (Number(status) < 400) continue;
+      // The HTTP server's own body-less refusals (below) are the one exception.
+      if (Number(status) < 400 || status === '4XX') continue;
       const media = response.content?.['application/problem+json'];
       expect({ where: `${method} ${path} ${status}`, hasProblem: media !== undefined }).toEqual({
         where: `${method} ${path} ${status}`,
@@ -74,6 +75,34 @@ test('every error response is problem+json listing its codes, each with an examp
       }
     }
   }
+});
+
+test('every operation has a 4xx; one that has none of its own documents the HTTP server’s refusals, which happen', async () => {
+  for (const { path, method, operation } of operations()) {
+    const statuses = Object.keys(operation.responses);
+    const own = statuses.filter((status) => /^4\d\d$/.test(status));
+    expect({ where: `${method} ${path}`, has4xx: own.length > 0 || statuses.includes('4XX') }).toEqual({
+      where: `${method} ${path}`,
+      has4xx: true,
+    });
+    if (own.length > 0) expect(statuses).not.toContain('4XX');
+  }
+  expect(document.paths['/healthz'].get.responses['4XX'].description).toMatch(/headers over 16 KiB \(431\)/);
+  const refused = await fetch(`${base}/healthz`, { headers: { 'x-padding': 'x'.repeat(20 * 1024) } });
+  expect({ status: refused.status, body: await refused.text() }).toEqual({ status: 431, body: '' });
+});
+
+test('every query parameter is typed, numbers and booleans as what they mean', () => {
+  const query = operations().flatMap(({ path, operation }) =>
+    (operation.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => ({ path, ...p })),
+  );
+  for (const parameter of query) expect(parameter.schema.type ?? parameter.schema.anyOf).toBeDefined();
+  expect(query.find((p) => p.path === '/v1/cash-ins' && p.name === 'limit').schema).toEqual({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 20,
+  });
 });
 
 test('service routes require a bearer API key or OIDC token; the webhook requires its signature', () => {

@@ -7,3 +7,12 @@ test('the page limit takes plain decimal digits from 1 to 100 and defaults to 20
     expect(listQuerySchema.safeParse({ limit }).success).toBe(false);
   }
 });
+
+test('a limit that is not an integer is refused naming the field', () => {
+  const result = listQuerySchema.safeParse({ limit: 'abc' });
+  expect(result.error?.issues).toEqual([
+    expect.objectContaining({ path: ['limit'], message: 'must be an integer from 1 to 100' }),
+  ]);
+  // `limit=5&limit=6` reaches the validator as an array: refused too, not read as either.
+  expect(listQuerySchema.safeParse({ limit: ['5', '6'] }).success).toBe(false);
+});
