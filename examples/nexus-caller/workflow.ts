@@ -25,8 +25,10 @@ export async function checkoutWithPix(order: CreateCashInRequest): Promise<CashI
   qrCode = charge.pix;
 
   // Asynchronous: completes when the cash-in's lifecycle ends (SETTLED, or EXPIRED, REFUNDED, FAILED, CANCELLED).
+  // A cancelled checkout stops waiting at once (ABANDON): pix-payments never cancels a payment for its caller.
   const expiresInMinutes = order.expirationInMinutes ?? 1440;
   return pixPayments.executeOperation('cashIn', order, {
     scheduleToCloseTimeout: `${expiresInMinutes + 24 * 60} minutes`,
+    cancellationType: 'ABANDON',
   });
 }

@@ -139,6 +139,25 @@ test('a caller in another namespace creates a cash-in, hands its QR code on, and
   console.log(`caller history: ${callerEvents.join(' ')}\nlifecycle history: ${ourEvents.join(' ')}`);
 });
 
+test('a cancelled checkout stops waiting at once and leaves the payment running', async () => {
+  const body = order();
+  const checkout = await startCheckout(body);
+  await qrCodeOf(checkout);
+  expect(await attachedCallers(body.externalReference, 1)).toBe(1);
+  await checkout.cancel();
+  const failure = await checkout.result().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(failure).toBeInstanceOf(WorkflowFailedError);
+  expect((await checkout.describe()).status.name).toBe('CANCELLED');
+  // The charge goes on: the payer may still pay it, and the lifecycle settles it as for any service.
+  const lifecycle = await stack.api('GET', `/v1/cash-ins/${body.externalReference}`);
+  expect(lifecycle.body.status).toBe('AWAITING_PAYMENT');
+  await pay(body.externalReference);
+  await stack.waitFor(`/v1/cash-ins/${body.externalReference}`, (b) => b.status === 'SETTLED');
+});
+
 test('a bad input is not retried and names the field', async () => {
   const checkout = await startCheckout(order({ amount: '10.999' }));
   const handlerError = await handlerErrorOf(checkout.result(), 'createCashIn');
