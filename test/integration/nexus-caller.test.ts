@@ -1,5 +1,6 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { NexusOperationFailure } from '@temporalio/common';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { HandlerError } from 'nexus-rpc';
 import { NEXUS_CALLER_TASK_QUEUE } from '../../examples/nexus-caller/names.js';
@@ -136,7 +137,17 @@ test('a caller in another namespace creates a cash-in, hands its QR code on, and
   const ourEvents = await eventTypes(lifecycle);
   expect(ourEvents[0]).toBe('WORKFLOW_EXECUTION_STARTED');
   expect(ourEvents.at(-1)).toBe('WORKFLOW_EXECUTION_COMPLETED');
-  console.log(`caller history: ${callerEvents.join(' ')}\nlifecycle history: ${ourEvents.join(' ')}`);
+  // How long the synchronous create took, and how soon our run's end reached the caller (figures for docs/NEXUS.md).
+  const at = (events: proto.temporal.api.history.v1.IHistoryEvent[], type: string, nth = 0) =>
+    tsToMs(events.filter((e) => EventType[e.eventType!] === `EVENT_TYPE_${type}`)[nth]!.eventTime);
+  const callerHistory = (await checkout.fetchHistory()).events!;
+  const ourHistory = (await lifecycle.fetchHistory()).events!;
+  const createMs = at(callerHistory, 'NEXUS_OPERATION_COMPLETED') - at(callerHistory, 'NEXUS_OPERATION_SCHEDULED');
+  const deliveryMs = at(callerHistory, 'NEXUS_OPERATION_COMPLETED', 1) - at(ourHistory, 'WORKFLOW_EXECUTION_COMPLETED');
+  console.log(
+    `caller history: ${callerEvents.join(' ')}\nlifecycle history: ${ourEvents.join(' ')}\n` +
+      `createCashIn scheduled → completed: ${createMs} ms; our run completed → caller's cashIn completed: ${deliveryMs} ms`,
+  );
 });
 
 test('a cancelled checkout stops waiting at once and leaves the payment running', async () => {
