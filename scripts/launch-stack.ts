@@ -1,9 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env.js';
+import { PIX_PAYMENTS_ENDPOINT } from '../nexus/pix-payments-service.js';
 import { spawnDevServer, stopLeftoverDevServer, type DevServerProcess } from './dev-server-process.js';
 import { devServerRecordFile } from './dev-server-record.js';
+import { ensureNexusEndpoint } from './nexus-endpoint.js';
 import { apiKeyBannerLine, ensureLocalSecrets } from './local-secrets.js';
 import { assertPortsFree, type NamedPort } from './ports.js';
 import { ChildProcessGroup } from './process-group.js';
@@ -106,6 +109,16 @@ try {
     (line) => console.log(`[temporal] ${line}`),
   );
   await temporal.ready;
+  // The `pix-payments` Nexus endpoint, for caller workflows in other namespaces (docs/NEXUS.md).
+  const operator = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  try {
+    await ensureNexusEndpoint(operator, {
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    });
+  } finally {
+    await operator.close();
+  }
 
   const childEnv = {
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
@@ -139,6 +152,7 @@ PIX agent is up.
   Worker metrics ${config.WORKER_METRICS_PORT > 0 ? `http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : 'off'}
   Demo           npm run demo   (in another terminal)
   Temporal       127.0.0.1:${temporalPort}   namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
+  Nexus          endpoint ${PIX_PAYMENTS_ENDPOINT}   (caller example: npx tsx examples/nexus-caller/main.ts)
   ConnectPSP     ${config.connectPspBaseUrl}${config.useSandbox ? '   (local sandbox)' : ''}
 ${walletLines}  Data           ${dataDir}
 ${apiKeyBannerLine(secrets)}Press Ctrl-C to stop.`);

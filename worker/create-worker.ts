@@ -14,6 +14,7 @@ import {
 } from '@temporalio/worker';
 import { createDataConverter } from '../codec/data-converter.js';
 import type { Config } from '../config/env.js';
+import { pixPaymentsHandler } from '../nexus/pix-payments-handler.js';
 import type { Logger } from '../observability/logger.js';
 import type { Tracing } from '../observability/tracing.js';
 import { activityLogging } from './activity-logging.js';
@@ -73,6 +74,8 @@ export async function createWorker({ connection, config, activities, logger, tra
     workflowBundle,
     workerDeploymentOptions: workerDeploymentOptions(config, untracedCode),
     activities,
+    // The `pix-payments` Nexus service, for callers on Temporal in other namespaces (docs/NEXUS.md).
+    nexusServices: [pixPaymentsHandler(config)],
     interceptors: {
       activity: activityInterceptors,
     },

@@ -1,25 +1,21 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/env.js';
-import { createCashInBodySchema, listQuerySchema, refundBodySchema } from '../schemas/cash-in.js';
+import { listQuerySchema, refundBodySchema } from '../schemas/cash-in.js';
 import { externalReferenceSchema } from '../schemas/fields.js';
 import { notFound } from '../problem.js';
-import { assertCallbackUrlAllowed } from '../validation/callback-url.js';
 import { parseOrThrow } from '../validate.js';
 import { listPayments } from '../visibility/list-payments.js';
 import type { CashInView } from '../../workflows/cash-in/types.js';
 import { cashInWorkflowId } from '../../workflows/cash-in/messages.js';
 import { requestLogger } from '../observability/request-context.js';
-import { connectPspRefusal } from './failure-problem.js';
+import { createCashInFor } from './create-cash-in.js';
 import { presentCashIn } from './presenter.js';
 import type { CashInService } from './service.js';
 
 export function cashInRoutes(service: CashInService, temporal: Client, config: Config): Router {
   const router = Router();
-  const createSchema = createCashInBodySchema({
-    maxAmountCentavos: Math.round(config.CASH_IN_MAX_AMOUNT * 100),
-    defaultSettlementWindowMinutes: config.SETTLEMENT_WINDOW_MINUTES,
-  });
+  const createCashIn = createCashInFor(service, config);
   const reference = (value: unknown): string => {
     const parsed = externalReferenceSchema.safeParse(value);
     if (!parsed.success) throw notFound(`No cash-in with externalReference ${String(value)}`);
@@ -27,11 +23,8 @@ export function cashInRoutes(service: CashInService, temporal: Client, config: C
   };
 
   router.post('/', async (req, res) => {
-    const body = parseOrThrow(createSchema, req.body, 'body');
-    await assertCallbackUrlAllowed(body.callbackUrl, config);
-    const { created, view } = await service.create(body);
+    const { created, view } = await createCashIn(req.body);
     requestLogger(res).info(paymentFields(view), created ? 'cash-in created' : 'cash-in create repeated');
-    if (view.status === 'FAILED' && view.failure) throw connectPspRefusal(view.failure);
     res
       .status(created ? 201 : 200)
       .location(`/v1/cash-ins/${encodeURIComponent(view.externalReference)}`)

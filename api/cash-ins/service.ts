@@ -24,7 +24,8 @@ import { LifecycleWorkflows, type DeliveryOutcome, type MaybeStale } from '../li
 import { requestFingerprint } from '../request-fingerprint.js';
 import type { CreateCashInBody } from '../schemas/cash-in.js';
 
-export type CreateOutcome = { created: boolean; view: MaybeStale<CashInView> };
+/** `input` is what the lifecycle was asked to start with: a caller that awaits the run attaches with it. */
+export type CreateOutcome = { created: boolean; view: MaybeStale<CashInView>; input: NewCashIn };
 
 /**
  * Everything the API asks Temporal about cash-ins. One workflow per `externalReference`; a lifecycle whose
@@ -71,7 +72,12 @@ export class CashInService {
       latePaymentWindowMinutes: this.config.LATE_PAYMENT_WINDOW_MINUTES,
       creationRequestId: randomUUID(),
     };
-    return this.lifecycles.create(input);
+    return { ...(await this.lifecycles.create(input)), input };
+  }
+
+  /** How the cash-in's workflow is started or attached to (see `LifecycleWorkflows.startOptions`). */
+  startOptions(input: NewCashIn) {
+    return this.lifecycles.startOptions(input);
   }
 
   get(externalReference: string): Promise<MaybeStale<CashInView>> {

@@ -1,11 +1,10 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/env.js';
-import { connectPspRefusal } from '../cash-ins/failure-problem.js';
+import { createCashOutFor } from './create-cash-out.js';
 import { notFound } from '../problem.js';
-import { cashOutListQuerySchema, createCashOutBodySchema } from '../schemas/cash-out.js';
+import { cashOutListQuerySchema } from '../schemas/cash-out.js';
 import { externalReferenceSchema } from '../schemas/fields.js';
-import { assertCallbackUrlAllowed } from '../validation/callback-url.js';
 import { parseOrThrow } from '../validate.js';
 import { listPayments } from '../visibility/list-payments.js';
 import { presentCashOut } from './presenter.js';
@@ -17,7 +16,7 @@ import type { CashOutService } from './service.js';
  */
 export function cashOutRoutes(service: CashOutService, temporal: Client, config: Config): Router {
   const router = Router();
-  const createSchema = createCashOutBodySchema(Math.round(config.CASH_OUT_MAX_AMOUNT * 100));
+  const createCashOut = createCashOutFor(service, config);
   const reference = (value: unknown): string => {
     const parsed = externalReferenceSchema.safeParse(value);
     if (!parsed.success) throw notFound(`No cash-out with externalReference ${String(value)}`);
@@ -25,10 +24,7 @@ export function cashOutRoutes(service: CashOutService, temporal: Client, config:
   };
 
   router.post('/', async (req, res) => {
-    const body = parseOrThrow(createSchema, req.body, 'body');
-    await assertCallbackUrlAllowed(body.callbackUrl, config);
-    const { created, view } = await service.create(body);
-    if (view.status === 'FAILED' && view.failure && !view.connectPsp) throw connectPspRefusal(view.failure);
+    const { created, view } = await createCashOut(req.body);
     res
       .status(created ? 202 : 200)
       .location(`/v1/cash-outs/${encodeURIComponent(view.externalReference)}`)

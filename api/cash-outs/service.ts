@@ -14,7 +14,8 @@ import { LifecycleWorkflows, type DeliveryOutcome, type MaybeStale } from '../li
 import { requestFingerprint } from '../request-fingerprint.js';
 import type { CreateCashOutBody } from '../schemas/cash-out.js';
 
-export type CreateCashOutOutcome = { created: boolean; view: MaybeStale<CashOutView> };
+/** `input` is what the lifecycle was asked to start with: a caller that awaits the run attaches with it. */
+export type CreateCashOutOutcome = { created: boolean; view: MaybeStale<CashOutView>; input: NewCashOut };
 export type { DeliveryOutcome };
 
 /**
@@ -47,8 +48,8 @@ export class CashOutService {
     );
   }
 
-  create(body: CreateCashOutBody): Promise<CreateCashOutOutcome> {
-    return this.lifecycles.create({
+  async create(body: CreateCashOutBody): Promise<CreateCashOutOutcome> {
+    const input: NewCashOut = {
       kind: 'new',
       externalReference: body.externalReference,
       amountCentavos: body.amount,
@@ -59,7 +60,13 @@ export class CashOutService {
       creationRequestId: randomUUID(),
       refundWindowMinutes: this.config.CASH_OUT_REFUND_WINDOW_MINUTES,
       firstPollSeconds: this.config.CASH_OUT_FIRST_POLL_SECONDS,
-    });
+    };
+    return { ...(await this.lifecycles.create(input)), input };
+  }
+
+  /** How the payout's workflow is started or attached to (see `LifecycleWorkflows.startOptions`). */
+  startOptions(input: NewCashOut) {
+    return this.lifecycles.startOptions(input);
   }
 
   get(externalReference: string): Promise<MaybeStale<CashOutView>> {

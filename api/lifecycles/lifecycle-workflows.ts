@@ -89,22 +89,8 @@ export class LifecycleWorkflows<V extends LifecycleView, E, N extends NewLifecyc
    * lifecycle.
    */
   async create(input: N): Promise<{ created: boolean; view: MaybeStale<V> }> {
-    const workflowId = this.spec.workflowId(input.externalReference);
-    const start = new WithStartWorkflowOperation(this.spec.workflow, {
-      workflowId,
-      taskQueue: this.taskQueue,
-      args: [input as LifecycleInput<V, N>],
-      // A running lifecycle answers the repeated request; a closed one is never started again by a create.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: paymentSearchAttributes(
-        this.spec.kind,
-        input.externalReference,
-        'CREATING',
-        input.amountCentavos,
-      ),
-      staticSummary: this.summary(input.externalReference, input.amountCentavos),
-    });
+    const { workflowId } = this.startOptions(input);
+    const start = new WithStartWorkflowOperation(this.spec.workflow, this.startOptions(input));
     let current: MaybeStale<V>;
     try {
       const answered = await withinBudget(this.temporal, this.budgets.createWaitMs, () =>
@@ -123,6 +109,27 @@ export class LifecycleWorkflows<V extends LifecycleView, E, N extends NewLifecyc
       );
     }
     return { created: current.creationRequestId === input.creationRequestId, view: current };
+  }
+
+  /**
+   * How a create starts the lifecycle's workflow, or attaches to its running run: a closed one is never started
+   * again by a create. The Nexus operations that await a lifecycle attach with the same options.
+   */
+  startOptions(input: N) {
+    return {
+      workflowId: this.spec.workflowId(input.externalReference),
+      taskQueue: this.taskQueue,
+      args: [input as LifecycleInput<V, N>] as [LifecycleInput<V, N>],
+      workflowIdConflictPolicy: 'USE_EXISTING' as const,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      typedSearchAttributes: paymentSearchAttributes(
+        this.spec.kind,
+        input.externalReference,
+        'CREATING',
+        input.amountCentavos,
+      ),
+      staticSummary: this.summary(input.externalReference, input.amountCentavos),
+    };
   }
 
   /** The create ran out of time: the lifecycle's state if it got past creating, else 503 to ask again. */
