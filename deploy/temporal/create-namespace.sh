@@ -11,7 +11,7 @@
 set -eu
 NS="${TEMPORAL_NAMESPACE:-default}"
 TEMPORAL_CLI="${TEMPORAL_CLI:-temporal}"
-SEARCH_ATTRIBUTES="${SEARCH_ATTRIBUTES:-PaymentKind:Keyword PaymentStatus:Keyword PaymentReference:Keyword PaymentAmountCentavos:Int PaymentAttention:Keyword}"
+SEARCH_ATTRIBUTES="${SEARCH_ATTRIBUTES:-PaymentKind:Keyword PaymentStatus:Keyword PaymentReference:Keyword PaymentAmountCentavos:Int PaymentAttention:Keyword PaymentPspId:Keyword}"
 TIMEOUT="${SETUP_TIMEOUT_SECONDS:-120}"
 cli() { "$TEMPORAL_CLI" "$@" --address "${TEMPORAL_ADDRESS}"; }
 fail() {
