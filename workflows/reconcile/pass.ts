@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   log,
   metricMeter,
   proxyActivities,
@@ -29,11 +30,22 @@ export async function reconcilePass(input: ReconcilePassInput = {}): Promise<Rec
     // Lookups are paced under the request ceiling and capped at a minute of them; listing comes first.
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '1 minute',
-    retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 3 },
+    retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
   });
   setCurrentDetails(`**Running** · lifecycles due since ${input.since ?? 'the first pass'}`);
-  const report = await reconcileDue({ ...input, until: startedAt });
-  await rememberReconcilePass({ since: report.coveredUntil, legacySweptAt: report.legacySweptAt });
+  let report: ReconcilePassReport;
+  try {
+    report = await reconcileDue({ ...input, until: startedAt });
+    await rememberReconcilePass({ since: report.coveredUntil, legacySweptAt: report.legacySweptAt });
+  } catch (err) {
+    // Nothing is handed on, so the next pass covers this span too; the pass itself ends normally, with the reason.
+    if (!(err instanceof ActivityFailure)) throw err;
+    const failure = err.cause?.message ?? err.message;
+    const unfinished = notFinished(input, startedAt, failure);
+    setCurrentDetails(`**Not finished** · ${failure} · the next pass covers the span from ${unfinished.since}`);
+    log.warn('reconciliation pass not finished', { failure });
+    return unfinished;
+  }
 
   const lifecycles = metricMeter.createCounter(
     'pix_reconciliation_lifecycles_total',
@@ -66,6 +78,29 @@ export async function reconcilePass(input: ReconcilePassInput = {}): Promise<Rec
 
 // One pass takes a minute at most: it finishes on the build it started on (docs/DEPLOYMENT.md).
 setWorkflowOptions({ versioningBehavior: 'PINNED' }, reconcilePass);
+
+function notFinished(input: ReconcilePassInput, until: string, failure: string): ReconcilePassReport {
+  const since = input.since ?? until;
+  return {
+    since,
+    until,
+    coveredUntil: since,
+    legacySweptAt: input.legacySweptAt,
+    due: 0,
+    checked: 0,
+    counts: { agreed: 0, repaired: 0, disagreed: 0, unchecked: 0 },
+    skippedForBudget: 0,
+    legacyChecked: 0,
+    repairLateSeconds: {},
+    connectPspRequests: 0,
+    temporalCalls: 0,
+    repairs: [],
+    disagreements: [],
+    startedAt: until,
+    finishedAt: new Date(Date.now()).toISOString(),
+    failure,
+  };
+}
 
 function describe(report: ReconcilePassReport): string {
   const { agreed, repaired, disagreed, unchecked } = report.counts;

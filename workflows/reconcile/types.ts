@@ -95,6 +95,8 @@ export interface ReconcilePassReport {
   disagreements: ReconcileFinding[];
   startedAt?: string;
   finishedAt?: string;
+  /** Why the pass could not finish (Temporal or the worker unavailable past its retries); the next covers its span. */
+  failure?: string;
 }
 
 /** The reconciliation's own task queue: its lookups never wait behind, nor delay, a lifecycle's tasks. */
