@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { isRunning, readDevServerRecord, type ProcessIdentity } from './dev-server-record.js';
 import { resolveTemporalCli } from './temporal-binaries.js';
@@ -92,6 +93,13 @@ export function spawnDevServer(
         const connection = await Connection.connect({ address: `127.0.0.1:${options.port}`, connectTimeout: 1000 });
         try {
           await connection.workflowService.describeNamespace({ namespace: options.namespace ?? 'default' });
+        } catch {
+          await connection.close();
+          await sleep(200); // not serving yet
+          continue;
+        }
+        try {
+          await registerMissingSearchAttributes(connection, options.namespace ?? 'default');
           return;
         } finally {
           await connection.close();
@@ -163,4 +171,25 @@ async function waitUntilGone(identity: ProcessIdentity, timeoutMs: number): Prom
     await sleep(100);
   }
   return true;
+}
+
+/**
+ * The server's `--search-attribute` flags register attributes only in a new database: a `DATA_DIR` kept from an
+ * earlier version lacks those added since (a lifecycle's upsert of one would fail its workflow task), so the ones
+ * missing are added through the operator API.
+ */
+async function registerMissingSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = ALL_SEARCH_ATTRIBUTES.filter((a) => !(a.name in (customAttributes ?? {})));
+  if (missing.length === 0) return;
+  const { IndexedValueType } = proto.temporal.api.enums.v1;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(
+      missing.map((a) => [
+        a.name,
+        a.type === 'INT' ? IndexedValueType.INDEXED_VALUE_TYPE_INT : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
 }
