@@ -13,6 +13,7 @@ import {
   dueAt,
   dueLifecyclesQuery,
   planFor,
+  runningLifecycles,
   scaledCheckpoints,
 } from '../workflows/reconcile/checkpoints.js';
 import {
@@ -39,7 +40,6 @@ const MAX_IN_FLIGHT = 16;
 /** A pass spends at most this long of lookups (at the request ceiling); what is left is carried to the next. */
 const PASS_BUDGET_SECONDS = 60;
 const UNPAID = new Set(['AWAITING_PAYMENT', 'EXPIRED', 'CANCELLED']);
-const RUNNING_LIFECYCLES = `ExecutionStatus = 'Running' AND WorkflowType IN ('cashIn', 'cashOut')`;
 
 /** A lifecycle due for a lookup, all from its visibility record. */
 interface Due {
@@ -69,6 +69,7 @@ export function createReconcileDueActivities(deps: {
   config: Pick<
     Config,
     | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_TASK_QUEUE'
     | 'RECONCILE_INTERVAL_MINUTES'
     | 'RECONCILE_MAX_REQUESTS_PER_SECOND'
     | 'RECONCILE_CHECKPOINT_SCALE'
@@ -160,7 +161,7 @@ export function createReconcileDueActivities(deps: {
       let connectPspRequests = 0;
 
       const due = new Map<string, Due>();
-      const query = dueLifecyclesQuery(plans, since, until);
+      const query = dueLifecyclesQuery(plans, since, until, config.TEMPORAL_TASK_QUEUE);
       if (query) {
         temporalCalls += await list(query, (e) => {
           const record = dueOf(e);
@@ -175,7 +176,8 @@ export function createReconcileDueActivities(deps: {
       let legacy: Due[] = [];
       if (legacyDue) {
         const found: Due[] = [];
-        temporalCalls += await list(`${RUNNING_LIFECYCLES} AND PaymentPspId IS NULL`, (e) => {
+        const withoutId = `${runningLifecycles(config.TEMPORAL_TASK_QUEUE)} AND PaymentPspId IS NULL`;
+        temporalCalls += await list(withoutId, (e) => {
           found.push({ ...dueOf(e), dueAt: until });
         });
         legacy = found;

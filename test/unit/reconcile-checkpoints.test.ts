@@ -64,14 +64,15 @@ test('the due start-time ranges of a pass are the pass span shifted back by each
   expect(long!.ranges).toEqual([{ after: since - 20 * MINUTE, upTo: since + 5 * MINUTE }]);
 });
 
-test('one visibility query asks for every due lifecycle, by kind, status and start time', () => {
+test('one visibility query asks for every due lifecycle of the task queue, by kind, status and start time', () => {
   const since = Date.parse('2026-12-04T10:00:00Z');
-  const query = dueLifecyclesQuery(DEFAULT_CHECKPOINTS, since, since + 30_000)!;
+  const query = dueLifecyclesQuery(DEFAULT_CHECKPOINTS, since, since + 30_000, 'pix-payments')!;
   expect(query).toContain(`ExecutionStatus = 'Running'`);
+  expect(query).toContain(`TaskQueue = 'pix-payments'`);
   expect(query).toContain(`(PaymentKind = 'CASH_IN' AND PaymentStatus IN ('AWAITING_PAYMENT')`);
   expect(query).toContain(`(PaymentKind = 'CASH_OUT' AND PaymentStatus IN ('COMPLETED')`);
   expect(query).toContain(`StartTime > '2026-12-04T09:58:00.000Z' AND StartTime <= '2026-12-04T09:58:30.000Z'`);
-  expect(dueLifecyclesQuery(DEFAULT_CHECKPOINTS, since, since)).toBeUndefined();
+  expect(dueLifecyclesQuery(DEFAULT_CHECKPOINTS, since, since, 'pix-payments')).toBeUndefined();
 });
 
 test('scaled checkpoints keep their order and counts', () => {

@@ -84,10 +84,15 @@ function mergeRanges(ranges: StartRange[]): StartRange[] {
 }
 
 /**
- * The visibility query for the lifecycles due in `(since, until]`: running, of a planned kind and status, started
- * inside one of the ranges. One query, so one listing per pass whatever the number of checkpoints.
+ * The visibility query for the lifecycles due in `(since, until]`: running on `taskQueue`, of a planned kind and
+ * status, started inside one of the ranges. One query, so one listing per pass whatever the number of checkpoints.
  */
-export function dueLifecyclesQuery(plans: readonly CheckpointPlan[], since: number, until: number): string | undefined {
+export function dueLifecyclesQuery(
+  plans: readonly CheckpointPlan[],
+  since: number,
+  until: number,
+  taskQueue: string,
+): string | undefined {
   const clauses = dueStartRanges(plans, since, until)
     .filter(({ ranges }) => ranges.length > 0)
     .map(({ plan, ranges }) => {
@@ -98,7 +103,15 @@ export function dueLifecyclesQuery(plans: readonly CheckpointPlan[], since: numb
       return `(PaymentKind = '${plan.kind}' AND PaymentStatus IN (${statuses}) AND (${starts}))`;
     });
   if (clauses.length === 0) return undefined;
-  return `ExecutionStatus = 'Running' AND WorkflowType IN ('cashIn', 'cashOut') AND (${clauses.join(' OR ')})`;
+  return `${runningLifecycles(taskQueue)} AND (${clauses.join(' OR ')})`;
+}
+
+/**
+ * The running cash-ins and cash-outs of one task queue: the ones this deployment's workers run and its ConnectPSP
+ * account knows (another deployment may share the namespace).
+ */
+export function runningLifecycles(taskQueue: string): string {
+  return `ExecutionStatus = 'Running' AND WorkflowType IN ('cashIn', 'cashOut') AND TaskQueue = '${taskQueue}'`;
 }
 
 /**
