@@ -14,7 +14,7 @@ import type {
   ReconcilePageResult,
 } from '../workflows/reconcile/types.js';
 import { toCashInResult, toCashOutResult } from './results.js';
-import type { CashInResult } from './types.js';
+import type { CashInResult, CashOutResult } from './types.js';
 
 /** Every lifecycle that is open or inside a window is a running workflow: awaiting, processing, returns, late payments. */
 const OPEN_LIFECYCLES = `ExecutionStatus = 'Running' AND WorkflowType IN ('cashIn', 'cashOut')`;
@@ -22,16 +22,18 @@ const OPEN_LIFECYCLES = `ExecutionStatus = 'Running' AND WorkflowType IN ('cashI
 const CONCURRENCY = 8;
 
 /** The webhook that reports each final ConnectPSP status of a cash-out. */
-const CASH_OUT_EVENT: Partial<Record<string, CashOutPspEvent['eventType']>> = {
+export const CASH_OUT_EVENT: Partial<Record<string, CashOutPspEvent['eventType']>> = {
   COMPLETED: 'CASHOUT_COMPLETED',
   FAILED: 'CASHOUT_FAILED',
   CANCELLED: 'CASHOUT_FAILED',
   REFUNDED: 'CASHOUT_REFUNDED',
 };
 
-interface Check {
+export interface Check {
   outcome: ReconcileOutcome;
   finding?: ReconcileFinding;
+  /** For a repair: when ConnectPSP says the missed event happened (paidAt, completedAt…). */
+  happenedAt?: string;
 }
 
 export type ReconcileActivities = ReturnType<typeof createReconcileActivities>;
@@ -46,67 +48,7 @@ export type ReconcileActivities = ReturnType<typeof createReconcileActivities>;
 export function createReconcileActivities(deps: { temporal: Client; connectPsp: ConnectPspClient; namespace: string }) {
   const { temporal, connectPsp } = deps;
 
-  const checkCashIn = async (workflowId: string): Promise<Check> => {
-    const handle = temporal.workflow.getHandle(workflowId);
-    const view: CashInView = await handle.query(cashInViewQuery);
-    if (!view.connectPsp) return { outcome: 'agreed' };
-    const remote = toCashInResult(await connectPsp.getCashIn(view.connectPsp.transactionId));
-    const finding = (remoteStatus: string, why: string): ReconcileFinding => ({
-      kind: 'CASH_IN',
-      externalReference: view.externalReference,
-      local: view.status,
-      remote: remoteStatus,
-      why,
-    });
-    const paidEndToEndId = remote.originalEndToEndId ?? remote.endToEndId;
-    const known = view.payments.find((p) => p.endToEndId === paidEndToEndId);
-    if ((remote.status === 'PAID' || remote.status === 'REFUNDED') && paidEndToEndId && !known) {
-      await handle.signal(cashInEventSignal, paidEvent(remote, paidEndToEndId));
-      return { outcome: 'repaired', finding: finding(remote.status, 'CASHIN_PAID delivered (webhook missing)') };
-    }
-    if (remote.status === 'REFUNDED' && known && known.disposition !== 'REFUNDED') {
-      if (known.disposition !== 'REFUNDING') {
-        return { outcome: 'disagreed', finding: finding(remote.status, 'refunded at ConnectPSP, not asked by us') };
-      }
-      await handle.signal(cashInEventSignal, refundedEvent(remote, paidEndToEndId!));
-      return { outcome: 'repaired', finding: finding(remote.status, 'CASHIN_REFUNDED delivered (webhook missing)') };
-    }
-    const awaiting = view.status === CashInStatus.AWAITING_PAYMENT;
-    if (awaiting && remote.status !== 'AWAITING_PAYMENT' && remote.status !== 'EXPIRED') {
-      return { outcome: 'disagreed', finding: finding(remote.status, 'the charge can no longer be paid') };
-    }
-    return { outcome: 'agreed' };
-  };
-
-  const checkCashOut = async (workflowId: string): Promise<Check> => {
-    const handle = temporal.workflow.getHandle(workflowId);
-    const view: CashOutView = await handle.query(cashOutViewQuery);
-    if (!view.connectPsp) return { outcome: 'agreed' };
-    const remote = toCashOutResult(await connectPsp.getCashOut(view.connectPsp.transactionId));
-    const finding = (why: string): ReconcileFinding => ({
-      kind: 'CASH_OUT',
-      externalReference: view.externalReference,
-      local: view.status,
-      remote: remote.status,
-      why,
-    });
-    if (remote.amountCentavos !== view.amountCentavos) {
-      return { outcome: 'disagreed', finding: finding(`amount ${remote.amountCentavos} ≠ ${view.amountCentavos}`) };
-    }
-    const event = CASH_OUT_EVENT[remote.status];
-    const repairable =
-      event !== undefined &&
-      (view.status === CashOutStatus.PROCESSING ||
-        (view.status === CashOutStatus.COMPLETED && event === 'CASHOUT_REFUNDED'));
-    if (repairable) {
-      await handle.signal(cashOutEventSignal, cashOutEventOf(remote, event, new Date().toISOString()));
-      return { outcome: 'repaired', finding: finding(`${event} delivered (webhook missing)`) };
-    }
-    const agrees =
-      remote.status === view.status || (view.status === CashOutStatus.FAILED && remote.status === 'CANCELLED');
-    if (!agrees) return { outcome: 'disagreed', finding: finding('no ConnectPSP event leads from ours to theirs') };
-    return { outcome: 'agreed' };
-  };
+  const { checkCashIn, checkCashOut } = createQueryChecks(temporal, connectPsp);
 
   return {
     async reconcilePage(input: ReconcilePageInput): Promise<ReconcilePageResult> {
@@ -158,13 +100,13 @@ export function createReconcileActivities(deps: { temporal: Client; connectPsp: 
   };
 }
 
-function referenceOf(payload: Parameters<typeof defaultPayloadConverter.fromPayload>[0] | undefined): string {
+export function referenceOf(payload: Parameters<typeof defaultPayloadConverter.fromPayload>[0] | undefined): string {
   if (!payload) return '?';
   const value = defaultPayloadConverter.fromPayload<unknown>(payload);
   return typeof value === 'string' ? value : '?';
 }
 
-function paidEvent(remote: CashInResult, endToEndId: string): CashInPspEvent {
+export function paidEvent(remote: CashInResult, endToEndId: string): CashInPspEvent {
   return {
     eventType: 'CASHIN_PAID',
     eventAt: new Date().toISOString(),
@@ -176,7 +118,7 @@ function paidEvent(remote: CashInResult, endToEndId: string): CashInPspEvent {
   };
 }
 
-function refundedEvent(remote: CashInResult, originalEndToEndId: string): CashInPspEvent {
+export function refundedEvent(remote: CashInResult, originalEndToEndId: string): CashInPspEvent {
   return {
     eventType: 'CASHIN_REFUNDED',
     eventAt: new Date().toISOString(),
@@ -186,4 +128,93 @@ function refundedEvent(remote: CashInResult, originalEndToEndId: string): CashIn
     endToEndId: remote.endToEndId ?? undefined,
     originalEndToEndId,
   };
+}
+
+/**
+ * Compares one lifecycle with ConnectPSP by asking its workflow for its view first: the way for lifecycles that
+ * do not publish ConnectPSP's id in their search attributes (started before they did).
+ */
+export function createQueryChecks(temporal: Client, connectPsp: ConnectPspClient) {
+  const checkCashIn = async (workflowId: string): Promise<Check> => {
+    const handle = temporal.workflow.getHandle(workflowId);
+    const view: CashInView = await handle.query(cashInViewQuery);
+    if (!view.connectPsp) return { outcome: 'agreed' };
+    const remote = toCashInResult(await connectPsp.getCashIn(view.connectPsp.transactionId));
+    const finding = (remoteStatus: string, why: string): ReconcileFinding => ({
+      kind: 'CASH_IN',
+      externalReference: view.externalReference,
+      local: view.status,
+      remote: remoteStatus,
+      why,
+    });
+    const paidEndToEndId = remote.originalEndToEndId ?? remote.endToEndId;
+    const known = view.payments.find((p) => p.endToEndId === paidEndToEndId);
+    if ((remote.status === 'PAID' || remote.status === 'REFUNDED') && paidEndToEndId && !known) {
+      await handle.signal(cashInEventSignal, paidEvent(remote, paidEndToEndId));
+      return {
+        outcome: 'repaired',
+        finding: finding(remote.status, 'CASHIN_PAID delivered (webhook missing)'),
+        happenedAt: remote.paidAt,
+      };
+    }
+    if (remote.status === 'REFUNDED' && known && known.disposition !== 'REFUNDED') {
+      if (known.disposition !== 'REFUNDING') {
+        return { outcome: 'disagreed', finding: finding(remote.status, 'refunded at ConnectPSP, not asked by us') };
+      }
+      await handle.signal(cashInEventSignal, refundedEvent(remote, paidEndToEndId!));
+      return {
+        outcome: 'repaired',
+        finding: finding(remote.status, 'CASHIN_REFUNDED delivered (webhook missing)'),
+        happenedAt: remote.refundedAt,
+      };
+    }
+    const awaiting = view.status === CashInStatus.AWAITING_PAYMENT;
+    if (awaiting && remote.status !== 'AWAITING_PAYMENT' && remote.status !== 'EXPIRED') {
+      return { outcome: 'disagreed', finding: finding(remote.status, 'the charge can no longer be paid') };
+    }
+    return { outcome: 'agreed' };
+  };
+
+  const checkCashOut = async (workflowId: string): Promise<Check> => {
+    const handle = temporal.workflow.getHandle(workflowId);
+    const view: CashOutView = await handle.query(cashOutViewQuery);
+    if (!view.connectPsp) return { outcome: 'agreed' };
+    const remote = toCashOutResult(await connectPsp.getCashOut(view.connectPsp.transactionId));
+    const finding = (why: string): ReconcileFinding => ({
+      kind: 'CASH_OUT',
+      externalReference: view.externalReference,
+      local: view.status,
+      remote: remote.status,
+      why,
+    });
+    if (remote.amountCentavos !== view.amountCentavos) {
+      return { outcome: 'disagreed', finding: finding(`amount ${remote.amountCentavos} ≠ ${view.amountCentavos}`) };
+    }
+    const event = CASH_OUT_EVENT[remote.status];
+    const repairable =
+      event !== undefined &&
+      (view.status === CashOutStatus.PROCESSING ||
+        (view.status === CashOutStatus.COMPLETED && event === 'CASHOUT_REFUNDED'));
+    if (repairable) {
+      await handle.signal(cashOutEventSignal, cashOutEventOf(remote, event, new Date().toISOString()));
+      return {
+        outcome: 'repaired',
+        finding: finding(`${event} delivered (webhook missing)`),
+        happenedAt: cashOutEventTime(remote, event),
+      };
+    }
+    const agrees =
+      remote.status === view.status || (view.status === CashOutStatus.FAILED && remote.status === 'CANCELLED');
+    if (!agrees) return { outcome: 'disagreed', finding: finding('no ConnectPSP event leads from ours to theirs') };
+    return { outcome: 'agreed' };
+  };
+
+  return { checkCashIn, checkCashOut };
+}
+
+/** When ConnectPSP says a payout's missed event happened. */
+export function cashOutEventTime(remote: CashOutResult, event: CashOutPspEvent['eventType']): string | undefined {
+  if (event === 'CASHOUT_COMPLETED') return remote.completedAt;
+  if (event === 'CASHOUT_REFUNDED') return remote.refundedAt;
+  return remote.failedAt;
 }

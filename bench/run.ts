@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
 import { PROJECT_ROOT, TEMPORAL_CLI_VERSION } from '../scripts/temporal-binaries.js';
 import { runClusterBench } from './cluster.js';
+import { runReconcileBench } from './reconcile.js';
 import { createLatency } from './create-latency.js';
 import { lifecycleThroughput } from './lifecycle-throughput.js';
 import { untilQuiet } from './measure.js';
@@ -22,9 +23,13 @@ import { webhookAck, webhookAckNeeds } from './webhook-ack.js';
  * rounds alternated. Writes `bench/results/<date>-<profile>.json` (or `--out`) and prints the table that
  * docs/PERFORMANCE.md keeps. `--quick` runs tiny sizes, to check that the harness works (the smoke test).
  */
-// The cluster-against-dev-server figures are a run of their own (bench/cluster.ts).
+// The cluster-against-dev-server figures are a run of their own (bench/cluster.ts), so is the reconciliation's.
 if (process.argv.includes('--cluster')) {
   await runClusterBench(process.argv.slice(2).filter((arg) => arg !== '--cluster'));
+  process.exit(0);
+}
+if (process.argv.includes('--reconcile')) {
+  await runReconcileBench(process.argv.slice(2).filter((arg) => arg !== '--reconcile'));
   process.exit(0);
 }
 const { values } = parseArgs({

@@ -51,6 +51,12 @@ export interface BenchStackOptions {
    * process pay for every info line of the API path; `warn` keeps both paths quiet. @default 'warn'
    */
   logLevel?: string;
+  /** Environment of the API path's worker on top of the defaults (the reconciliation's settings). */
+  workerEnv?: Record<string, string>;
+  /** The API path's sandbox pays every new cash-in at once unless false. @default true */
+  autoPay?: boolean;
+  /** A completed payout's return window, minutes. @default {@link BENCH_REFUND_WINDOW_MINUTES} */
+  refundWindowMinutes?: number;
 }
 
 /**
@@ -115,7 +121,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     children.start(name, entry, { ...common, ...extra }).pid ?? 0;
   const sandboxPid = start('sandbox', 'sandbox/main.ts', {
     SANDBOX_PORT: String(sandboxPort),
-    SANDBOX_AUTO_PAY_MS: '0',
+    SANDBOX_AUTO_PAY_MS: options.autoPay === false ? '' : '0',
   });
   const rawSandboxPid = start('raw-sandbox', 'sandbox/main.ts', {
     SANDBOX_PORT: String(rawSandboxPort),
@@ -125,27 +131,31 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
   const rawSandboxUrl = `http://127.0.0.1:${rawSandboxPort}`;
   await children.waitForHttp('sandbox', `${sandboxUrl}/_sandbox/transactions`);
   await children.waitForHttp('raw-sandbox', `${rawSandboxUrl}/_sandbox/transactions`);
-  // No reconciliation sweep: every 5 minutes it queries each open lifecycle (thousands here, the parked figure's
-  // 5,000 included) and asks ConnectPSP about it, which would land on whichever figure runs at that moment.
-  const workerPid = start('worker', 'worker/main.ts', {
+  // The API path's worker reconciles at its defaults, as in production. The baseline's worker has none: its
+  // lifecycles are the raw figures' own, and its sandbox is not the API path's.
+  const workerEnv = {
     SANDBOX_PORT: String(sandboxPort),
     TEMPORAL_TASK_QUEUE: API_TASK_QUEUE,
     WORKER_METRICS_PORT: String(workerMetricsPort),
-    RECONCILE_INTERVAL_MINUTES: '0',
-  });
+    ...options.workerEnv,
+  };
   const rawWorkerPid = start('raw-worker', 'worker/main.ts', {
     SANDBOX_PORT: String(rawSandboxPort),
     TEMPORAL_TASK_QUEUE: RAW_TASK_QUEUE,
     WORKER_METRICS_PORT: String(rawWorkerMetricsPort),
     RECONCILE_INTERVAL_MINUTES: '0',
   });
+  // The baseline's worker removes the one `reconcile` Schedule (interval 0) before it polls: the API path's worker
+  // starts after, and sets it.
+  await untilPolled(env.client, RAW_TASK_QUEUE);
+  const workerPid = start('worker', 'worker/main.ts', workerEnv);
   const floorWorkerPid = start('floor-worker', 'bench/floor/worker.ts', {
     FLOOR_WORKFLOW_BUNDLE_PATH: floorBundlePath,
   });
   const apiPid = start('api', 'api/main.ts', {
     SANDBOX_PORT: String(sandboxPort),
     TEMPORAL_TASK_QUEUE: API_TASK_QUEUE,
-    CASH_OUT_REFUND_WINDOW_MINUTES: String(BENCH_REFUND_WINDOW_MINUTES),
+    CASH_OUT_REFUND_WINDOW_MINUTES: String(options.refundWindowMinutes ?? BENCH_REFUND_WINDOW_MINUTES),
     // The bench's key must not be throttled: the figures are of the stack, not of the rate limiter.
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_BURST: '1000000',
@@ -155,6 +165,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
   await children.waitForHttp('worker', `http://127.0.0.1:${workerMetricsPort}/metrics`);
   await children.waitForHttp('raw-worker', `http://127.0.0.1:${rawWorkerMetricsPort}/metrics`);
   await untilPolled(env.client, FLOOR_TASK_QUEUE);
+  await untilPolled(env.client, API_TASK_QUEUE);
 
   return {
     env,

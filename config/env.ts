@@ -184,8 +184,24 @@ const schema = z.object({
     .int()
     .positive()
     .default(7 * 24 * 60),
-  /** Minutes between reconciliation passes (the `reconcile` Schedule); 0 turns the schedule off. */
-  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
+  /**
+   * Minutes between reconciliation passes (the `reconcile` Schedule); 0 turns the schedule off. A pass looks up only
+   * the lifecycles whose age crossed a checkpoint since the last one, so frequent passes cost one visibility query
+   * each, and they bound how late a checkpoint is acted on.
+   */
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number().min(0).max(1440).default(0.5),
+  /** The most ConnectPSP lookups per second the reconciliation makes, whatever its backlog (a share of the limit). */
+  RECONCILE_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(5),
+  /**
+   * Multiplies every reconciliation checkpoint age (workflows/reconcile/checkpoints.ts): 1 in production; tests,
+   * chaos and the bench shorten a lifecycle's days to minutes.
+   */
+  RECONCILE_CHECKPOINT_SCALE: z.coerce.number().positive().max(100).default(1),
+  /**
+   * Lifecycles started before they published ConnectPSP's id (`PaymentPspId`) are compared the old way, by asking
+   * each workflow, at most this often (minutes; 0: every pass). They disappear as they close or change status.
+   */
+  RECONCILE_LEGACY_SWEEP_MINUTES: z.coerce.number().min(0).max(1440).default(5),
   /** First wait for a cash-out webhook before asking ConnectPSP; later waits double, up to an hour. */
   CASH_OUT_FIRST_POLL_SECONDS: z.coerce.number().int().positive().default(60),
   /**

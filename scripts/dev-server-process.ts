@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
 import { ALL_SEARCH_ATTRIBUTES, cliTypeName } from '../workflows/search-attributes.js';
 import { isRunning, readDevServerRecord, type ProcessIdentity } from './dev-server-record.js';
 import { resolveTemporalCli } from './temporal-binaries.js';
@@ -110,6 +111,7 @@ export function spawnDevServer(
         continue;
       }
       try {
+        await registerMissingSearchAttributes(connection, namespace);
         await keepClosedRunsForAMonth(connection, namespace);
         return;
       } finally {
@@ -179,4 +181,26 @@ async function waitUntilGone(identity: ProcessIdentity, timeoutMs: number): Prom
     await sleep(100);
   }
   return true;
+}
+
+/**
+ * The server's `--search-attribute` flags register attributes only in a new database: a `DATA_DIR` kept from an
+ * earlier version lacks those added since (a lifecycle's upsert of one would fail its workflow task), so the ones
+ * missing are added through the operator API.
+ */
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+const INDEXED_VALUE_TYPES = {
+  Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+} as const;
+
+async function registerMissingSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = ALL_SEARCH_ATTRIBUTES.filter((a) => !(a.name in (customAttributes ?? {})));
+  if (missing.length === 0) return;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((a) => [a.name, INDEXED_VALUE_TYPES[cliTypeName(a)]])),
+  });
 }

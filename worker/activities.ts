@@ -1,10 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../activities/index.js';
 import { createReconcileActivities } from '../activities/reconcile.js';
+import { createReconcileDueActivities } from '../activities/reconcile-due.js';
 import { createCallbackActivities } from '../activities/callbacks.js';
 import type { Config } from '../config/env.js';
 import { ConnectPspClient } from '../connectpsp/client.js';
 import type { Logger } from '../observability/logger.js';
+import { RECONCILE_SCHEDULE_ID } from './reconcile-schedule.js';
 import { recordConnectPspExchange, type Tracing } from '../observability/tracing.js';
 
 export interface WorkerActivityOptions {
@@ -52,5 +54,14 @@ export function createWorkerActivities(config: Config, options: WorkerActivityOp
         })
       : {}),
   };
-  return { client, activities };
+  // Run by their own worker, on the reconciliation's task queue (worker/reconcile-worker.ts).
+  const reconcileActivities = options.temporal
+    ? createReconcileDueActivities({
+        temporal: options.temporal,
+        connectPsp: client,
+        config,
+        scheduleId: RECONCILE_SCHEDULE_ID,
+      })
+    : undefined;
+  return { client, activities, reconcileActivities };
 }

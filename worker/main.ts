@@ -7,6 +7,7 @@ import { createTracing } from '../observability/tracing.js';
 import { createWorkerActivities } from './activities.js';
 import { createWorker } from './create-worker.js';
 import { ensureReconcileSchedule } from './reconcile-schedule.js';
+import { createReconcileWorker } from './reconcile-worker.js';
 import { ensureCurrentVersion } from './versioning.js';
 import { installWorkerRuntime } from './runtime.js';
 
@@ -16,6 +17,7 @@ const logger = createLogger('worker', config.LOG_LEVEL);
 // Installed before anything slow: a worker still connecting or bundling has nothing to drain and exits at once; a
 // running one stops polling and drains, and run() below resolves.
 let worker: Worker | undefined = undefined;
+let reconcileWorker: Worker | undefined = undefined;
 const STOP_DEADLINE_MS = 4000;
 let stopRequested = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -23,6 +25,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     stopRequested = true;
     if (worker?.getState() !== 'RUNNING') process.exit(0);
     worker.shutdown();
+    if (reconcileWorker?.getState() === 'RUNNING') reconcileWorker.shutdown();
     // Draining waits for a workflow task's local activity too, which may be retrying against a slow ConnectPSP.
     // A stop ends within 5 s all the same: Temporal hands what was cut short to another worker, which makes the
     // same calls with the same idempotency keys.
@@ -44,8 +47,14 @@ const temporal = new Client({
   namespace: config.TEMPORAL_NAMESPACE,
   dataConverter: createDataConverter(config.PAYLOAD_KEYS),
 });
-const { client, activities } = createWorkerActivities(config, { logger, tracing, temporal });
+const { client, activities, reconcileActivities } = createWorkerActivities(config, { logger, tracing, temporal });
 worker = await createWorker({ connection, config, activities, logger, tracing });
+reconcileWorker = await createReconcileWorker({
+  connection,
+  config,
+  activities: reconcileActivities!,
+  workerDeploymentOptions: worker.options.workerDeploymentOptions,
+});
 if (stopRequested) process.exit(0);
 logger.info(
   {
@@ -60,7 +69,7 @@ logger.info(
   'worker running',
 );
 await ensureReconcileSchedule(temporal, config, logger);
-const running = worker.run();
+const running = Promise.all([worker.run(), reconcileWorker.run()]);
 // The server learns of this version from the worker's first polls; only then can it be made current.
 await ensureCurrentVersion(
   temporal.workflowService,

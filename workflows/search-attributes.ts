@@ -2,12 +2,18 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /**
  * Custom search attributes operators filter on in the Temporal UI. They never hold personal data:
- * only the lifecycle kind, its status, the service's reference, the amount and why it needs attention.
+ * only the lifecycle kind, its status, the service's reference, the amount, ConnectPSP's id and why it needs
+ * attention.
  */
 export const PaymentKind = defineSearchAttributeKey('PaymentKind', SearchAttributeType.KEYWORD);
 export const PaymentStatus = defineSearchAttributeKey('PaymentStatus', SearchAttributeType.KEYWORD);
 export const PaymentReference = defineSearchAttributeKey('PaymentReference', SearchAttributeType.KEYWORD);
 export const PaymentAmountCentavos = defineSearchAttributeKey('PaymentAmountCentavos', SearchAttributeType.INT);
+/**
+ * ConnectPSP's id of the charge or payout (its `transactionId`), set with the first status upsert after the create:
+ * the reconciliation decides and looks up from visibility alone, without asking the workflow.
+ */
+export const PaymentPspId = defineSearchAttributeKey('PaymentPspId', SearchAttributeType.KEYWORD);
 /** Set (to the failure code) while a lifecycle is parked by our own fault; removed once it recovers. */
 export const PaymentAttention = defineSearchAttributeKey('PaymentAttention', SearchAttributeType.KEYWORD);
 
@@ -29,6 +35,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   CallbackReference,
   CallbackEventTypes,
   CallbackDelivery,
+  PaymentPspId,
 ];
 
 /** A search attribute's type as the Temporal CLI and deploy/temporal/create-namespace.sh name it. */

@@ -1,14 +1,18 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
-import type { ReconcileReport } from '../../workflows/reconcile/types.js';
+import type { ReconcilePassInput, ReconcilePassReport } from '../../workflows/reconcile/types.js';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../worker/reconcile-schedule.js';
+import { createWorkerActivities } from '../../worker/activities.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 
 beforeAll(async () => {
   // The lifecycles would find lost news themselves only much later: a cash-out polls after an hour here, a
-  // cash-in at its deadline (a day), a return at the end of its window (7 days).
-  stack = await startStack({ CASH_OUT_FIRST_POLL_SECONDS: '3600' });
+  // cash-in at its deadline (a day), a return at the end of its window (7 days). The Schedule's passes use
+  // checkpoint ages 600 times shorter (a payout's return is looked up every 33 s); the first test gives the
+  // activity its own spans with the real ages.
+  stack = await startStack({ CASH_OUT_FIRST_POLL_SECONDS: '3600', RECONCILE_CHECKPOINT_SCALE: String(1 / 600) });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -16,6 +20,7 @@ afterAll(async () => {
 
 const tag = Date.now().toString(36);
 const payer = { name: 'Rita Reconcile', document: '52998224725' };
+const MINUTE = 60_000;
 
 async function completedCashOut(externalReference: string): Promise<string> {
   const created = await stack.api('POST', '/v1/cash-outs', {
@@ -36,22 +41,55 @@ async function awaitingCashIn(externalReference: string): Promise<string> {
   return created.body.connectPsp.transactionId;
 }
 
-/** Triggers the schedule the way an operator's "Trigger" button does, and waits for that pass's report. */
-async function runSchedule(): Promise<ReconcileReport> {
-  const schedule = stack.env.client.schedule.getHandle(RECONCILE_SCHEDULE_ID);
-  const before = (await schedule.describe()).info.recentActions.length;
-  await schedule.trigger();
-  for (;;) {
-    const { recentActions } = (await schedule.describe()).info;
-    if (recentActions.length > before) {
-      const workflowId = recentActions.at(-1)!.action.workflow.workflowId;
-      return stack.env.client.workflow.getHandle(workflowId).result();
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** The reconciliation's lookup activity with the real checkpoint ages and a ceiling of one lookup per pass. */
+function oneLookupPerPass() {
+  const config = { ...stack.config, RECONCILE_CHECKPOINT_SCALE: 1, RECONCILE_MAX_REQUESTS_PER_SECOND: 1 / 60 };
+  const { reconcileActivities, client } = createWorkerActivities(config, { temporal: stack.env.client });
+  const pass = (input: ReconcilePassInput & { until: string }): Promise<ReconcilePassReport> =>
+    new MockActivityEnvironment().run(reconcileActivities!.reconcileDue, input);
+  return { pass, close: () => client.close() };
 }
 
-test('the reconcile schedule repairs a lost CASHOUT_REFUNDED and a lost CASHIN_PAID and reports a disagreement', async () => {
+test('a lifecycle is looked up once per checkpoint its age crosses; what the ceiling leaves is carried, not dropped', async () => {
+  const before = Date.now();
+  for (const n of [1, 2, 3]) await awaitingCashIn(`recon-age-${n}-${tag}`);
+  const after = Date.now();
+  const { pass, close } = oneLookupPerPass();
+  try {
+    // A span in which each of the three crosses its 2-minute checkpoint, and no other.
+    const until = new Date(after + 2 * MINUTE).toISOString();
+    const first = await pass({ since: new Date(before + MINUTE).toISOString(), until });
+    expect(first).toMatchObject({ due: 3, checked: 1, skippedForBudget: 2, connectPspRequests: 1, legacyChecked: 0 });
+    expect(first.counts).toEqual({ agreed: 1, repaired: 0, disagreed: 0, unchecked: 0 });
+    expect(Date.parse(first.coveredUntil)).toBeLessThan(Date.parse(until));
+
+    // The next passes start where the budget stopped the last: the two left are looked up, each once.
+    const second = await pass({ since: first.coveredUntil, until });
+    expect(second).toMatchObject({ due: 2, checked: 1, skippedForBudget: 1 });
+    const third = await pass({ since: second.coveredUntil, until });
+    expect(third).toMatchObject({ due: 1, checked: 1, skippedForBudget: 0, coveredUntil: until });
+
+    // Between two checkpoints nothing is due: no ConnectPSP request, one visibility listing.
+    const quietUntil = new Date(after + 3 * MINUTE).toISOString();
+    const quiet = await pass({ since: until, until: quietUntil, legacySweptAt: quietUntil });
+    expect(quiet).toMatchObject({ due: 0, checked: 0, connectPspRequests: 0, temporalCalls: 1 });
+  } finally {
+    await close();
+  }
+});
+
+/** Every finished pass of the Schedule so far, oldest first. */
+async function finishedPasses(): Promise<ReconcilePassReport[]> {
+  const reports: ReconcilePassReport[] = [];
+  for await (const execution of stack.env.client.workflow.list({
+    query: `WorkflowType = 'reconcilePass' AND ExecutionStatus = 'Completed'`,
+  })) {
+    reports.push(await stack.env.client.workflow.getHandle(execution.workflowId, execution.runId).result());
+  }
+  return reports.sort((a, b) => a.until.localeCompare(b.until));
+}
+
+test('the Schedule repairs a lost CASHIN_PAID and a lost CASHOUT_REFUNDED from search attributes alone, and reports a disagreement', async () => {
   const returned = `recon-return-${tag}`;
   const paid = `recon-paid-${tag}`;
   const cancelled = `recon-cancelled-${tag}`;
@@ -69,11 +107,25 @@ test('the reconcile schedule repairs a lost CASHOUT_REFUNDED and a lost CASHIN_P
   expect((await stack.api('GET', `/v1/cash-ins/${paid}`)).body.status).toBe('AWAITING_PAYMENT');
 
   await ensureReconcileSchedule(stack.env.client, stack.config, pino({ level: 'silent' }));
-  const report = await runSchedule();
+  const schedule = stack.env.client.schedule.getHandle(RECONCILE_SCHEDULE_ID);
+  await schedule.trigger();
+  // Passes every 30 s; the payout's return checkpoint comes 33 s after its start here.
+  const refunded = await stack.waitFor(`/v1/cash-outs/${returned}`, (b) => b.status === 'REFUNDED', 110_000);
+  expect(refunded.timeline.at(-1).reason).toContain('CASHOUT_REFUNDED');
+  await stack.waitFor(`/v1/cash-ins/${paid}`, (b) => b.status === 'SETTLED', 60_000);
 
-  expect(report.checked).toBe(3);
-  expect(report.counts).toEqual({ agreed: 0, repaired: 2, disagreed: 1, unchecked: 0 });
-  expect(report.repairs).toEqual(
+  // The pass that made the last repair may still be finishing.
+  const found = (reports: ReconcilePassReport[]) =>
+    reports.some((r) => r.disagreements.length > 0) &&
+    reports.flatMap((r) => r.repairs).filter((r) => r.externalReference === returned || r.externalReference === paid)
+      .length === 2;
+  let reports = await finishedPasses();
+  for (let i = 0; i < 60 && !found(reports); i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    reports = await finishedPasses();
+  }
+  const repairs = reports.flatMap((r) => r.repairs);
+  expect(repairs).toEqual(
     expect.arrayContaining([
       expect.objectContaining({
         externalReference: returned,
@@ -84,16 +136,22 @@ test('the reconcile schedule repairs a lost CASHOUT_REFUNDED and a lost CASHIN_P
       expect.objectContaining({ externalReference: paid, kind: 'CASH_IN', local: 'AWAITING_PAYMENT', remote: 'PAID' }),
     ]),
   );
-  expect(report.disagreements).toEqual([
+  // How late: from ConnectPSP's time of the event to the repair.
+  for (const repair of repairs) expect(repair.lateSeconds).toBeGreaterThanOrEqual(0);
+  expect(reports.flatMap((r) => r.disagreements)).toContainEqual(
     expect.objectContaining({ externalReference: cancelled, local: 'AWAITING_PAYMENT', remote: 'CANCELLED' }),
-  ]);
-  const refunded = await stack.waitFor(`/v1/cash-outs/${returned}`, (b) => b.status === 'REFUNDED');
-  expect(refunded.timeline.at(-1).reason).toContain('CASHOUT_REFUNDED');
-  await stack.waitFor(`/v1/cash-ins/${paid}`, (b) => b.status === 'SETTLED');
-  expect(JSON.stringify(report)).not.toContain(payer.name);
+  );
+  // No workflow was asked for its view: every lifecycle published ConnectPSP's id; a pass's Temporal calls are its
+  // visibility listings and its signals.
+  expect(reports.every((r) => r.legacyChecked === 0)).toBe(true);
+  expect(JSON.stringify(reports)).not.toContain(payer.name);
 
-  // The next pass finds the repaired ones closed and the disagreement still there, once.
-  const second = await runSchedule();
-  expect(second.counts).toEqual({ agreed: 0, repaired: 0, disagreed: 1, unchecked: 0 });
+  // Each pass starts where the last one stopped; the Schedule's input carries it.
+  for (let i = 1; i < reports.length; i++) expect(reports[i]!.since).toBe(reports[i - 1]!.coveredUntil);
+  const args = (await schedule.describe()).action;
+  expect(args.type === 'startWorkflow' && (args.args?.[0] as ReconcilePassInput).since).toBe(
+    reports.at(-1)!.coveredUntil,
+  );
+  await schedule.delete();
   await stack.sandbox('DELETE', '/_sandbox/faults');
 });

@@ -28,8 +28,10 @@ export function chaosAppEnv(options: { apiPort: number; sandboxPort: number; see
     RATE_LIMIT_BURST: '100000',
     CASH_OUT_FIRST_POLL_SECONDS: '2',
     LATE_PAYMENT_WINDOW_MINUTES: '1',
-    // A return whose webhook was lost is found by the poll at the end of this window (7 days by default).
+    // A return whose webhook was lost is found by the poll at the end of this window (7 days by default), or before
+    // by the reconciliation, whose checkpoint ages are 600 times shorter here (a completed payout every 33 s).
     CASH_OUT_REFUND_WINDOW_MINUTES: '3',
+    RECONCILE_CHECKPOINT_SCALE: String(1 / 600),
     CHAOS_SEED: String(options.seed),
   };
 }

@@ -14,6 +14,7 @@ import { freePort } from '../../scripts/ports.js';
 import { createSandbox } from '../../sandbox/app.js';
 import { createWorkerActivities } from '../../worker/activities.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { createReconcileWorker } from '../../worker/reconcile-worker.js';
 import { ensureCurrentVersion } from '../../worker/versioning.js';
 import { createDataConverter } from '../../codec/data-converter.js';
 import { parsePayloadKeys } from '../../codec/payload-keys.js';
@@ -101,7 +102,11 @@ export async function startStack(overrides: Record<string, string> = {}, options
   const { tracing } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
   const runWorker = async (workerConfig: Config) => {
-    const { client, activities } = createWorkerActivities(workerConfig, { logger, tracing, temporal: env.client });
+    const { client, activities, reconcileActivities } = createWorkerActivities(workerConfig, {
+      logger,
+      tracing,
+      temporal: env.client,
+    });
     const worker: Worker = await createWorker({
       connection: env.nativeConnection,
       config: workerConfig,
@@ -109,7 +114,13 @@ export async function startStack(overrides: Record<string, string> = {}, options
       logger,
       tracing,
     });
-    const running = worker.run();
+    const reconcileWorker = await createReconcileWorker({
+      connection: env.nativeConnection,
+      config: workerConfig,
+      activities: reconcileActivities!,
+      workerDeploymentOptions: worker.options.workerDeploymentOptions,
+    });
+    const running = Promise.all([worker.run(), reconcileWorker.run()]);
     // As worker/main.ts does: on the fresh dev server, the first worker's version becomes current.
     await ensureCurrentVersion(
       env.client.workflowService,
@@ -121,6 +132,7 @@ export async function startStack(overrides: Record<string, string> = {}, options
       stop: () =>
         (stopped ??= (async () => {
           worker.shutdown();
+          reconcileWorker.shutdown();
           await running;
           await client.close();
         })()),

@@ -112,7 +112,9 @@ const stackEnv = environment({
   NODE_ENV: 'development',
   LOG_LEVEL: 'warn',
   // Passes every minute (and triggered by the test): the late payment has no webhook, the reconciliation finds it.
+  // The lifecycles started on the release do not publish ConnectPSP's id: every pass compares them the old way.
   RECONCILE_INTERVAL_MINUTES: '1',
+  RECONCILE_LEGACY_SWEEP_MINUTES: '0',
 });
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;

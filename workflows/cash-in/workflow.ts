@@ -29,6 +29,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     kind: 'cash-in',
     callbackUrl: view.callbackUrl,
     summary: () => cashInSummary(view),
+    pspId: () => view.connectPsp?.transactionId,
   });
   const lifecycle = new CashInLifecycle(view, (reason) => reporter.transitioned(reason));
   const connectPsp = retryOurFaults(view, { kind: 'CASH_IN', note: (reason) => lifecycle.note(reason) });

@@ -30,6 +30,7 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
     kind: 'cash-out',
     callbackUrl: view.callbackUrl,
     summary: () => cashOutSummary(view),
+    pspId: () => view.connectPsp?.transactionId,
   });
   const lifecycle = new CashOutLifecycle(view, (reason) => reporter.transitioned(reason));
   const connectPsp = retryOurFaults(view, { kind: 'CASH_OUT', note: (reason) => lifecycle.note(reason) });

@@ -1,13 +1,19 @@
 import { CancellationScope, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { lifecycleCallbacks } from '../callbacks/lifecycle-callbacks.js';
 import { startCallback } from '../callbacks/start-callback.js';
-import { PaymentStatus } from '../search-attributes.js';
+import { PaymentPspId, PaymentStatus } from '../search-attributes.js';
 import type { LifecycleView } from './view.js';
+
+/** The patch under which a lifecycle publishes ConnectPSP's id in `PaymentPspId`. */
+export const PUBLISH_PSP_ID_PATCH = 'publish-psp-id';
 
 export interface StatusReporter {
   /** Tells of the transition just made: the UI's current details, and the service's callback. */
   transitioned(reason: string): void;
-  /** Upserts `PaymentStatus` if it changed: once per wait, not per transition, for fewer history events. */
+  /**
+   * Upserts `PaymentStatus` if it changed: once per wait, not per transition, for fewer history events. The first
+   * such upsert after ConnectPSP accepted the lifecycle also carries `PaymentPspId` (no extra event or action).
+   */
   updateStatusAttribute(): void;
   /** Waits until every callback so far was sent once or handed over (before the run waits or completes). */
   callbacksStarted(): Promise<unknown>;
@@ -25,9 +31,16 @@ export const CALLBACKS_PER_LIFECYCLE_PATCH = 'callbacks-per-lifecycle';
  */
 export function statusReporter<S extends string>(
   view: LifecycleView<S>,
-  options: { kind: 'cash-in' | 'cash-out'; callbackUrl?: string; summary: () => string },
+  options: {
+    kind: 'cash-in' | 'cash-out';
+    callbackUrl?: string;
+    summary: () => string;
+    /** ConnectPSP's id once it accepted the lifecycle. */
+    pspId: () => string | undefined;
+  },
 ): StatusReporter {
   let upsertedStatus: S = view.status;
+  let upsertedPspId: string | undefined = undefined;
   const callbackStarts: Promise<unknown>[] = [];
   // Asked only of runs with a callbackUrl: a run without one has no marker in its history.
   const callbacks =
@@ -52,6 +65,16 @@ export function statusReporter<S extends string>(
     updateStatusAttribute() {
       if (upsertedStatus === view.status) return;
       upsertedStatus = view.status;
+      const pspId = options.pspId();
+      // Runs recorded before this attribute existed upserted the status alone; they replay that way.
+      if (pspId !== undefined && pspId !== upsertedPspId && patched(PUBLISH_PSP_ID_PATCH)) {
+        upsertedPspId = pspId;
+        upsertSearchAttributes([
+          { key: PaymentStatus, value: view.status },
+          { key: PaymentPspId, value: pspId },
+        ]);
+        return;
+      }
       upsertSearchAttributes([{ key: PaymentStatus, value: view.status }]);
     },
     callbacksStarted: () => (callbacks ? callbacks.sent() : Promise.all(callbackStarts)),

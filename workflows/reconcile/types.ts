@@ -51,3 +51,55 @@ export interface ReconcileInput {
 }
 
 export const MAX_LISTED = 50;
+
+/** What a pass started by the Schedule is given: where the last finished pass stopped. */
+export interface ReconcilePassInput {
+  /** The end of the span the last finished pass covered (ISO); absent before the first pass. */
+  since?: string;
+  /** When lifecycles without `PaymentPspId` were last compared (ISO). */
+  legacySweptAt?: string;
+}
+
+export interface ReconcileDueInput extends ReconcilePassInput {
+  /** The pass's time (ISO): lifecycles whose checkpoint age was crossed in (since, until] are due. */
+  until: string;
+}
+
+/** A repair, with how late it came: from ConnectPSP's time of the missed event to the signal. */
+export interface ReconcileRepair extends ReconcileFinding {
+  lateSeconds?: number;
+}
+
+/** One pass's report: the workflow's result and current details. */
+export interface ReconcilePassReport {
+  since: string;
+  until: string;
+  /** Where the next pass starts: `until`, or earlier when the budget cut this pass short. */
+  coveredUntil: string;
+  legacySweptAt?: string;
+  /** Lifecycles due at a checkpoint in the span (plus, on a legacy sweep, those without `PaymentPspId`). */
+  due: number;
+  checked: number;
+  counts: Record<ReconcileOutcome, number>;
+  /** Due but left for the next pass: the request budget was spent (oldest due were looked up first). */
+  skippedForBudget: number;
+  /** Compared by asking the workflow for its view (lifecycles without `PaymentPspId`). */
+  legacyChecked: number;
+  /** How late the repairs came, in seconds (all of them, not only the listed ones). */
+  repairLateSeconds: { median?: number; max?: number };
+  connectPspRequests: number;
+  /** Visibility pages listed, queries and signals sent (the pass's own workflow and activities aside). */
+  temporalCalls: number;
+  /** The first {@link MAX_LISTED} of each; the counts are complete. */
+  repairs: ReconcileRepair[];
+  disagreements: ReconcileFinding[];
+  startedAt?: string;
+  finishedAt?: string;
+  /** Why the pass could not finish (Temporal or the worker unavailable past its retries); the next covers its span. */
+  failure?: string;
+}
+
+/** The reconciliation's own task queue: its lookups never wait behind, nor delay, a lifecycle's tasks. */
+export function reconcileTaskQueue(lifecycleTaskQueue: string): string {
+  return `${lifecycleTaskQueue}-reconcile`;
+}
