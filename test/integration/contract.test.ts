@@ -75,9 +75,10 @@ test('the constraints the validators enforce are declared', () => {
   const body = (path: string) => document.paths[path].post.requestBody.content['application/json'].schema;
   const query = (path: string, name: string) =>
     document.paths[path].get.parameters.find((p: { name: string }) => p.name === name).schema;
-  const limit = new RegExp(query('/v1/cash-ins', 'limit').pattern);
-  expect(['1', '20', '100'].every((v) => limit.test(v))).toBe(true);
-  expect(['0', '101', '1e2', '0x10', '05'].some((v) => limit.test(v))).toBe(false);
+  // A page limit is a number to a generated client; the validator reads it from decimal digits only.
+  for (const path of ['/v1/cash-ins', '/v1/cash-outs']) {
+    expect(query(path, 'limit')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+  }
   expect(query('/v1/cash-outs', 'cursor')).toMatchObject({
     type: 'string',
     maxLength: 4096,
