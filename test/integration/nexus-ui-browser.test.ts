@@ -1,13 +1,14 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { NEXUS_CALLER_NAMESPACE, NEXUS_CALLER_TASK_QUEUE } from '../../examples/nexus-caller/names.js';
 import { checkoutWithPix, payerQrCodeQuery } from '../../examples/nexus-caller/workflow.js';
 import { PIX_PAYMENTS_ENDPOINT } from '../../nexus/pix-payments-service.js';
 import { PROJECT_ROOT } from '../../scripts/temporal-binaries.js';
 import { startNexusCaller, type NexusCaller } from '../support/nexus-caller.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { pageText, waitForText } from '../support/page-text.js';
 
 /**
  * What an operator sees of a Nexus call in the embedded Web UI (2.54) in Debian's Chromium: the endpoint, the
@@ -37,27 +38,6 @@ afterAll(async () => {
   await nexusCaller?.stop();
   await stack?.stop();
 });
-
-/** The text of the page and of its frames: the UI renders descriptions and details in sandboxed iframes. */
-async function pageText(page: Page): Promise<string> {
-  const texts = await Promise.all(
-    page.frames().map((frame) =>
-      frame
-        .locator('body')
-        .innerText({ timeout: 1000 })
-        .catch(() => ''),
-    ),
-  );
-  return texts.join('\n');
-}
-
-async function waitForText(page: Page, text: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await pageText(page)).includes(text)) {
-    if (Date.now() > deadline) throw new Error(`The page never showed "${text}":\n${await pageText(page)}`);
-    await page.waitForTimeout(250);
-  }
-}
 
 maybe('the Web UI shows the endpoint, the caller’s Nexus operations and our lifecycle’s callback', async () => {
   const externalReference = `nexus-ui-${Date.now().toString(36)}`;

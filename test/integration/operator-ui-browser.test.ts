@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { PROJECT_ROOT } from '../../scripts/temporal-binaries.js';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../worker/reconcile-schedule.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { pageText, waitForText } from '../support/page-text.js';
 
 /**
  * The operator's console as an operator sees it: the embedded Temporal Web UI (2.54, no login) in Debian's
@@ -44,27 +45,6 @@ async function cashIn(externalReference: string, extra: Record<string, unknown> 
   const created = await stack.api('POST', '/v1/cash-ins', { externalReference, amount: '15.00', payer, ...extra });
   expect(created.status).toBe(201);
   return created.body.connectPsp.transactionId as string;
-}
-
-/** The text of the page and of its frames: the UI renders summaries and details (Markdown) in sandboxed iframes. */
-async function pageText(page: Page): Promise<string> {
-  const texts = await Promise.all(
-    page.frames().map((frame) =>
-      frame
-        .locator('body')
-        .innerText({ timeout: 1000 })
-        .catch(() => ''),
-    ),
-  );
-  return texts.join('\n');
-}
-
-async function waitForText(page: Page, text: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await pageText(page)).includes(text)) {
-    if (Date.now() > deadline) throw new Error(`The page never showed "${text}":\n${await pageText(page)}`);
-    await page.waitForTimeout(250);
-  }
 }
 
 /** Opens one lifecycle as an operator would and checks what they can read; returns the page's text. */
