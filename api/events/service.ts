@@ -8,7 +8,7 @@ import { publication } from '../../workflows/callbacks/record.js';
 import type { CallbacksRecord, RecordedEvent } from '../../workflows/callbacks/types.js';
 import { conflict, notFound } from '../problem.js';
 import type { EventFilter } from '../schemas/events.js';
-import { invalidCursor } from '../visibility/page-cursor.js';
+import { invalidCursor } from '../visibility/signed-cursor.js';
 import { EventCursors } from './event-cursor.js';
 
 type Execution = proto.api.workflow.v1.IWorkflowExecutionInfo;

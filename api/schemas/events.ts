@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeliveryState } from '../../workflows/callbacks/types.js';
 import { externalReferenceSchema } from './fields.js';
-import { CURSOR_PATTERN } from '../visibility/page-cursor.js';
+import { CURSOR_PATTERN } from '../visibility/signed-cursor.js';
 
 const DELIVERY_STATES = Object.values(DeliveryState);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isValidDocument, stripDocumentPunctuation } from '../validation/documents.js';
-import { CURSOR_PATTERN } from '../visibility/page-cursor.js';
+import { CURSOR_PATTERN } from '../visibility/signed-cursor.js';
 import { queryInteger } from './query-values.js';
 
 /** The service's own id of a payment: 1–64 of `A–Z a–z 0–9 . _ : -`. */

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/env.js';
 import { formatAmount } from '../schemas/money.js';
-import { invalidCursor, PageCursors } from './page-cursor.js';
+import { PageCursors } from './page-cursor.js';
+import { invalidCursor } from './signed-cursor.js';
 
 export interface ListRequest {
   kind: 'CASH_IN' | 'CASH_OUT';
