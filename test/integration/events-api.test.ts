@@ -54,16 +54,22 @@ afterAll(async () => {
 
 const reference = (name: string) => `${name}-${Date.now().toString(36)}-${++counter}`;
 
-/** A cash-in with the test receiver as its callbackUrl, paid through the sandbox and settled. */
-async function settledCashIn(name: string): Promise<string> {
-  const externalReference = reference(name);
+/** Creates a cash-in whose callbackUrl is the test receiver; answers the API's 201. */
+async function cashInWithCallback(externalReference: string, amount: string) {
   const res = await stack.api('POST', '/v1/cash-ins', {
     externalReference,
-    amount: '12.34',
+    amount,
     payer: { name: 'Maria Silva', document: '529.982.247-25' },
     callbackUrl,
   });
   expect(res.status).toBe(201);
+  return res;
+}
+
+/** A cash-in with the test receiver as its callbackUrl, paid through the sandbox and settled. */
+async function settledCashIn(name: string): Promise<string> {
+  const externalReference = reference(name);
+  const res = await cashInWithCallback(externalReference, '12.34');
   const paid = await stack.sandbox('POST', `/_sandbox/cash-in/${res.body.connectPsp.transactionId}/pay`);
   expect(paid.status).toBeLessThan(300);
   await stack.waitFor(`/v1/cash-ins/${externalReference}`, (b) => b.status === 'SETTLED');
@@ -189,13 +195,7 @@ test('an event of a lifecycle still running is read from the lifecycle, and cann
   receiverUp = true;
   const externalReference = reference('running');
   const before = received.length;
-  const res = await stack.api('POST', '/v1/cash-ins', {
-    externalReference,
-    amount: '5.00',
-    payer: { name: 'Maria Silva', document: '529.982.247-25' },
-    callbackUrl,
-  });
-  expect(res.status).toBe(201);
+  await cashInWithCallback(externalReference, '5.00');
   const deadline = Date.now() + 15_000;
   const mine = () => received.slice(before).find((r) => r.body.includes(externalReference));
   while (!mine() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
