@@ -193,6 +193,7 @@ const INDEXED_VALUE_TYPES = {
   Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
   Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 } as const;
 
 async function registerMissingSearchAttributes(connection: Connection, namespace: string): Promise<void> {

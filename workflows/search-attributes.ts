@@ -2,8 +2,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /**
  * Custom search attributes operators filter on in the Temporal UI. They never hold personal data:
- * only the lifecycle kind, its status, the service's reference, the amount, ConnectPSP's id and why it needs
- * attention.
+ * only the lifecycle kind, its status, the service's reference, the amount, ConnectPSP's id, when money moved
+ * and why it needs attention.
  */
 export const PaymentKind = defineSearchAttributeKey('PaymentKind', SearchAttributeType.KEYWORD);
 export const PaymentStatus = defineSearchAttributeKey('PaymentStatus', SearchAttributeType.KEYWORD);
@@ -14,6 +14,13 @@ export const PaymentAmountCentavos = defineSearchAttributeKey('PaymentAmountCent
  * the reconciliation decides and looks up from visibility alone, without asking the workflow.
  */
 export const PaymentPspId = defineSearchAttributeKey('PaymentPspId', SearchAttributeType.KEYWORD);
+/**
+ * When the lifecycle's money last moved at ConnectPSP, into the wallet (a cash-in paid, a payout failed or
+ * returned) and out of it (a payout accepted, a payment given back): the reconciliation explains the wallet's
+ * balance changes with them, and looks for a lost webhook when one is left unexplained.
+ */
+export const PaymentCreditedAt = defineSearchAttributeKey('PaymentCreditedAt', SearchAttributeType.DATETIME);
+export const PaymentDebitedAt = defineSearchAttributeKey('PaymentDebitedAt', SearchAttributeType.DATETIME);
 /** Set (to the failure code) while a lifecycle is parked by our own fault; removed once it recovers. */
 export const PaymentAttention = defineSearchAttributeKey('PaymentAttention', SearchAttributeType.KEYWORD);
 
@@ -36,11 +43,17 @@ export const ALL_SEARCH_ATTRIBUTES = [
   CallbackEventTypes,
   CallbackDelivery,
   PaymentPspId,
+  PaymentCreditedAt,
+  PaymentDebitedAt,
 ];
 
 /** A search attribute's type as the Temporal CLI and deploy/temporal/create-namespace.sh name it. */
-export function cliTypeName(key: (typeof ALL_SEARCH_ATTRIBUTES)[number]): 'Int' | 'Keyword' | 'KeywordList' {
-  return key.type === 'INT' ? 'Int' : key.type === 'KEYWORD_LIST' ? 'KeywordList' : 'Keyword';
+export function cliTypeName(
+  key: (typeof ALL_SEARCH_ATTRIBUTES)[number],
+): 'Int' | 'Keyword' | 'KeywordList' | 'Datetime' {
+  if (key.type === 'INT') return 'Int';
+  if (key.type === 'DATETIME') return 'Datetime';
+  return key.type === 'KEYWORD_LIST' ? 'KeywordList' : 'Keyword';
 }
 
 export type PaymentKindValue = 'CASH_IN' | 'CASH_OUT' | 'REBALANCE' | 'UNMATCHED_EVENT';

@@ -14,7 +14,7 @@
 set -eu
 NS="${TEMPORAL_NAMESPACE:-default}"
 TEMPORAL_CLI="${TEMPORAL_CLI:-temporal}"
-SEARCH_ATTRIBUTES="${SEARCH_ATTRIBUTES:-PaymentKind:Keyword PaymentStatus:Keyword PaymentReference:Keyword PaymentAmountCentavos:Int PaymentAttention:Keyword CallbackLifecycle:Keyword CallbackReference:Keyword CallbackEventTypes:KeywordList CallbackDelivery:KeywordList PaymentPspId:Keyword}"
+SEARCH_ATTRIBUTES="${SEARCH_ATTRIBUTES:-PaymentKind:Keyword PaymentStatus:Keyword PaymentReference:Keyword PaymentAmountCentavos:Int PaymentAttention:Keyword CallbackLifecycle:Keyword CallbackReference:Keyword CallbackEventTypes:KeywordList CallbackDelivery:KeywordList PaymentPspId:Keyword PaymentCreditedAt:Datetime PaymentDebitedAt:Datetime}"
 TIMEOUT="${SETUP_TIMEOUT_SECONDS:-120}"
 TASK_QUEUE="${TEMPORAL_TASK_QUEUE:-pix-payments}"
 ENDPOINT="${NEXUS_ENDPOINT:-pix-payments}"

@@ -1,4 +1,4 @@
-import { brl, now } from '../lifecycle/view.js';
+import { brl, now, type MoneyMoved } from '../lifecycle/view.js';
 import { CashInStatus, type CashInView, type NewCashIn } from './types.js';
 
 /** A new cash-in as the service asked for it, before ConnectPSP has seen it. */
@@ -22,4 +22,13 @@ export function newCashInView(input: NewCashIn): CashInView {
 /** One line for the Temporal UI's current details. */
 export function cashInSummary(view: CashInView): string {
   return `**${view.status}** · ${brl(view.amountCentavos)} · ref \`${view.externalReference}\``;
+}
+
+/** Every payment reported credited the wallet (the latest counts); giving the cash-in back debited it. */
+export function cashInMoneyMoved(view: CashInView): MoneyMoved {
+  const latestPaid = view.payments.reduce<string | undefined>(
+    (latest, p) => (latest === undefined || Date.parse(p.paidAt) > Date.parse(latest) ? p.paidAt : latest),
+    undefined,
+  );
+  return { creditedAt: latestPaid, debitedAt: view.refundedAt };
 }

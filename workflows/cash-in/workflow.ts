@@ -14,7 +14,7 @@ import {
 } from './messages.js';
 import { refusalToRefund, refusalToSettle, type Refusal } from './refusals.js';
 import { CashInStatus, REFUND_REASONS, type CashInInput, type CashInView } from './types.js';
-import { cashInSummary, newCashInView } from './view.js';
+import { cashInMoneyMoved, cashInSummary, newCashInView } from './view.js';
 
 const MINUTE = 60_000;
 
@@ -30,6 +30,7 @@ export async function cashIn(input: CashInInput): Promise<CashInView> {
     callbackUrl: view.callbackUrl,
     summary: () => cashInSummary(view),
     pspId: () => view.connectPsp?.transactionId,
+    moneyMoved: () => cashInMoneyMoved(view),
   });
   const lifecycle = new CashInLifecycle(view, (reason) => reporter.transitioned(reason));
   const connectPsp = retryOurFaults(view, { kind: 'CASH_IN', note: (reason) => lifecycle.note(reason) });

@@ -1,4 +1,4 @@
-import { brl, now } from '../lifecycle/view.js';
+import { brl, now, type MoneyMoved } from '../lifecycle/view.js';
 import { CashOutStatus, type CashOutView, type NewCashOut } from './types.js';
 
 /** A new payout as the service asked for it: the payee's kind of destination, none of its personal data. */
@@ -24,4 +24,20 @@ export function cashOutSummary(view: CashOutView): string {
   const via = view.destination.type === 'PIX' ? `PIX ${view.destination.pixKeyType} key` : 'bank account';
   const failure = view.failure ? ` · ${view.failure.code}` : '';
   return `**${view.status}** · ${brl(view.amountCentavos)} via ${via} · ref \`${view.externalReference}\`${failure}`;
+}
+
+/**
+ * ConnectPSP debits the wallet when it accepts the payout and credits it back when the payout fails or is returned.
+ * A payout refused outright (no ConnectPSP id) never moved money.
+ */
+export function cashOutMoneyMoved(view: CashOutView): MoneyMoved {
+  if (!view.connectPsp) return {};
+  const accepted = view.timeline.find((t) => t.status === CashOutStatus.PROCESSING)?.at;
+  const creditedAt =
+    view.status === CashOutStatus.REFUNDED
+      ? view.refundedAt
+      : view.status === CashOutStatus.FAILED
+        ? view.failedAt
+        : undefined;
+  return { debitedAt: accepted, creditedAt };
 }

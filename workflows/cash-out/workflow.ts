@@ -9,7 +9,7 @@ import { brl, now } from '../lifecycle/view.js';
 import { CashOutLifecycle } from './lifecycle.js';
 import { cashOutEventSignal, cashOutViewQuery, createCashOutUpdate } from './messages.js';
 import { cashOutEventOf, CashOutStatus, type CashOutInput, type CashOutView } from './types.js';
-import { cashOutSummary, newCashOutView } from './view.js';
+import { cashOutMoneyMoved, cashOutSummary, newCashOutView } from './view.js';
 
 // The create retries without limit: its idempotency key makes every retry safe, and giving up could leave a
 // payout ConnectPSP did make with no lifecycle watching it. Status checks run inside the workflow task that asks.
@@ -31,6 +31,7 @@ export async function cashOut(input: CashOutInput): Promise<CashOutView> {
     callbackUrl: view.callbackUrl,
     summary: () => cashOutSummary(view),
     pspId: () => view.connectPsp?.transactionId,
+    moneyMoved: () => cashOutMoneyMoved(view),
   });
   const lifecycle = new CashOutLifecycle(view, (reason) => reporter.transitioned(reason));
   const connectPsp = retryOurFaults(view, { kind: 'CASH_OUT', note: (reason) => lifecycle.note(reason) });

@@ -1,18 +1,22 @@
 import { CancellationScope, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { lifecycleCallbacks } from '../callbacks/lifecycle-callbacks.js';
 import { startCallback } from '../callbacks/start-callback.js';
-import { PaymentPspId, PaymentStatus } from '../search-attributes.js';
-import type { LifecycleView } from './view.js';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { PaymentCreditedAt, PaymentDebitedAt, PaymentPspId, PaymentStatus } from '../search-attributes.js';
+import type { LifecycleView, MoneyMoved } from './view.js';
 
-/** The patch under which a lifecycle publishes ConnectPSP's id in `PaymentPspId`. */
-export const PUBLISH_PSP_ID_PATCH = 'publish-psp-id';
+/**
+ * The patch under which a lifecycle publishes what the reconciliation decides from: ConnectPSP's id
+ * (`PaymentPspId`) and when its money moved (`PaymentCreditedAt`, `PaymentDebitedAt`).
+ */
+export const RECONCILE_ATTRIBUTES_PATCH = 'reconcile-attributes';
 
 export interface StatusReporter {
   /** Tells of the transition just made: the UI's current details, and the service's callback. */
   transitioned(reason: string): void;
   /**
-   * Upserts `PaymentStatus` if it changed: once per wait, not per transition, for fewer history events. The first
-   * such upsert after ConnectPSP accepted the lifecycle also carries `PaymentPspId` (no extra event or action).
+   * Upserts `PaymentStatus` if it changed: once per wait, not per transition, for fewer history events. It also
+   * carries `PaymentPspId` and the times money moved when they changed (no extra event or action).
    */
   updateStatusAttribute(): void;
   /** Waits until every callback so far was sent once or handed over (before the run waits or completes). */
@@ -37,10 +41,12 @@ export function statusReporter<S extends string>(
     summary: () => string;
     /** ConnectPSP's id once it accepted the lifecycle. */
     pspId: () => string | undefined;
+    moneyMoved: () => MoneyMoved;
   },
 ): StatusReporter {
   let upsertedStatus: S = view.status;
-  let upsertedPspId: string | undefined = undefined;
+  // A reopened run starts from its closed run's view: the money that run saw move was published by it.
+  const published: { pspId?: string } & MoneyMoved = { ...options.moneyMoved() };
   const callbackStarts: Promise<unknown>[] = [];
   // Asked only of runs with a callbackUrl: a run without one has no marker in its history.
   const callbacks =
@@ -65,14 +71,22 @@ export function statusReporter<S extends string>(
     updateStatusAttribute() {
       if (upsertedStatus === view.status) return;
       upsertedStatus = view.status;
-      const pspId = options.pspId();
-      // Runs recorded before this attribute existed upserted the status alone; they replay that way.
-      if (pspId !== undefined && pspId !== upsertedPspId && patched(PUBLISH_PSP_ID_PATCH)) {
-        upsertedPspId = pspId;
-        upsertSearchAttributes([
-          { key: PaymentStatus, value: view.status },
-          { key: PaymentPspId, value: pspId },
-        ]);
+      const next = { pspId: options.pspId(), ...options.moneyMoved() };
+      const changed: SearchAttributeUpdatePair[] = [];
+      if (next.pspId !== undefined && next.pspId !== published.pspId) {
+        changed.push({ key: PaymentPspId, value: next.pspId });
+      }
+      for (const [field, key] of [
+        ['creditedAt', PaymentCreditedAt],
+        ['debitedAt', PaymentDebitedAt],
+      ] as const) {
+        const at = next[field];
+        if (at !== undefined && at !== published[field]) changed.push({ key, value: new Date(at) });
+      }
+      // Runs recorded before these attributes existed upserted the status alone; they replay that way.
+      if (changed.length > 0 && patched(RECONCILE_ATTRIBUTES_PATCH)) {
+        Object.assign(published, next);
+        upsertSearchAttributes([{ key: PaymentStatus, value: view.status }, ...changed]);
         return;
       }
       upsertSearchAttributes([{ key: PaymentStatus, value: view.status }]);

@@ -21,6 +21,16 @@ export interface LifecycleView<S extends string> {
   attention?: Attention;
 }
 
+/**
+ * When the lifecycle's money last moved at ConnectPSP, each way (ISO times): published for the reconciliation, which
+ * explains the wallet's balance changes with them. ConnectPSP's own time where it gives one, else ours when we
+ * learned of it (a payout's acceptance, a refund: our own requests' answers).
+ */
+export interface MoneyMoved {
+  creditedAt?: string;
+  debitedAt?: string;
+}
+
 /** The timeline's words for the Temporal UI's "Request Cancellation" (the SDK does not say who sent it). */
 export const CANCELLATION_REQUESTED = 'cancellation requested (Temporal UI/CLI)';
 
