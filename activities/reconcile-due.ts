@@ -5,6 +5,7 @@ import type { google, temporal as proto } from '@temporalio/proto';
 import type { Config } from '../config/env.js';
 import type { ConnectPspClient } from '../connectpsp/client.js';
 import { isConnectPspError } from '../connectpsp/errors.js';
+import { brlToCentavos } from '../connectpsp/money.js';
 import { cashInEventSignal } from '../workflows/cash-in/messages.js';
 import { cashOutEventSignal } from '../workflows/cash-out/messages.js';
 import { cashOutEventOf } from '../workflows/cash-out/types.js';
@@ -17,8 +18,19 @@ import {
   scaledCheckpoints,
 } from '../workflows/reconcile/checkpoints.js';
 import {
+  explainBalanceChange,
+  movementsQuery,
+  nextWatch,
+  suspectsQuery,
+  type BalanceReading,
+  type BalanceWatch,
+  type Movement,
+} from '../workflows/reconcile/doubt.js';
+import {
   MAX_LISTED,
+  type DoubtReport,
   type ReconcileDueInput,
+  type ReconcilePassHandOn,
   type ReconcileFinding,
   type ReconcileOutcome,
   type ReconcilePassReport,
@@ -148,6 +160,59 @@ export function createReconcileDueActivities(deps: {
     return { outcome: 'agreed' };
   };
 
+  /**
+   * Reads the wallet, and explains the span between the two readings before it with the movements lifecycles
+   * published there. When money is left over, the running lifecycles whose lost event would explain it are the
+   * suspects, whatever their age.
+   */
+  const weighDoubt = async (
+    watch: BalanceWatch,
+  ): Promise<{ report: DoubtReport; next: BalanceWatch; suspects: Omit<Due, 'dueAt'>[]; calls: number }> => {
+    let reading: BalanceReading;
+    try {
+      const balance = await connectPsp.getBalance();
+      reading = { at: balance.updatedAt, totalCentavos: brlToCentavos(balance.consolidated.totalBalance) };
+    } catch (err) {
+      const failure = isConnectPspError(err) ? `ConnectPSP: ${err.code}` : (err as Error).name;
+      return {
+        report: { unexplainedCentavos: [], suspects: 0, checked: 0, failure },
+        next: watch,
+        suspects: [],
+        calls: 0,
+      };
+    }
+    const { span, next } = nextWatch(watch, reading);
+    const report: DoubtReport = { span, unexplainedCentavos: [], suspects: 0, checked: 0 };
+    if (!span) return { report, next, suspects: [], calls: 0 };
+    const movements: Movement[] = [];
+    const from = Date.parse(span.from.at);
+    const to = Date.parse(span.to.at);
+    let calls = await list(movementsQuery(config.TEMPORAL_TASK_QUEUE, from, to), (e) => {
+      const { amountCentavos } = dueOf(e);
+      const fields = e.searchAttributes?.indexedFields ?? {};
+      for (const [key, sign] of [
+        ['PaymentCreditedAt', 1],
+        ['PaymentDebitedAt', -1],
+      ] as const) {
+        const at = fields[key] ? Date.parse(String(defaultPayloadConverter.fromPayload(fields[key]))) : NaN;
+        if (amountCentavos !== undefined && Number.isFinite(at))
+          movements.push({ at, centavos: sign * amountCentavos });
+      }
+    });
+    const explanation = explainBalanceChange(span.from, span.to, movements);
+    report.unexplainedCentavos = explanation.unexplainedCentavos;
+    if (explanation.undecided) report.undecided = true;
+    const credits = explanation.unexplainedCentavos.filter((c) => c > 0);
+    const suspects: Omit<Due, 'dueAt'>[] = [];
+    if (credits.length > 0) {
+      calls += await list(suspectsQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), credits), (e) => {
+        suspects.push(dueOf(e));
+      });
+    }
+    report.suspects = suspects.length;
+    return { report, next, suspects, calls };
+  };
+
   return {
     async reconcileDue(input: ReconcileDueInput): Promise<ReconcilePassReport> {
       const until = Date.parse(input.until);
@@ -172,6 +237,9 @@ export function createReconcileDueActivities(deps: {
           due.set(record.workflowId, { ...record, dueAt: at });
         });
       }
+      const doubt = await weighDoubt(input.balance ?? {});
+      temporalCalls += doubt.calls;
+      connectPspRequests++;
       const ordered = [...due.values()].filter((d) => d.pspId !== undefined).sort(byDue);
       let legacy: Due[] = [];
       if (legacyDue) {
@@ -192,9 +260,17 @@ export function createReconcileDueActivities(deps: {
         if (take.length === 0) take = ordered.filter((d) => d.dueAt === cut);
         coveredUntil = take.at(-1)!.dueAt === cut ? cut : cut - 1;
       }
-      const legacyTaken = legacy.slice(0, Math.max(0, maxLookups - take.length));
+      // Suspects come after what is due (already looked up when due), before the legacy sweep; those the budget
+      // leaves out are left to their checkpoints.
+      const suspects = doubt.suspects
+        .filter((s) => !due.has(s.workflowId))
+        .slice(0, Math.max(0, maxLookups - take.length))
+        .map((s) => ({ ...s, dueAt: until }));
+      doubt.report.checked = suspects.length;
+      const suspected = new Set(suspects.map((s) => s.workflowId));
+      const legacyTaken = legacy.slice(0, Math.max(0, maxLookups - take.length - suspects.length));
       const legacySwept = legacyDue && legacyTaken.length === legacy.length;
-      const work = [...take, ...legacyTaken];
+      const work = [...take, ...suspects, ...legacyTaken];
 
       const counts: Record<ReconcileOutcome, number> = { agreed: 0, repaired: 0, disagreed: 0, unchecked: 0 };
       const repairs: ReconcileRepair[] = [];
@@ -235,6 +311,9 @@ export function createReconcileDueActivities(deps: {
             };
           }
           counts[check.outcome]++;
+          if (suspected.has(item.workflowId) && check.finding) {
+            check.finding.why += ' · found by the wallet balance';
+          }
           if (check.outcome === 'repaired') {
             temporalCalls++;
             const late = check.happenedAt ? (Date.now() - Date.parse(check.happenedAt)) / 1000 : undefined;
@@ -255,6 +334,8 @@ export function createReconcileDueActivities(deps: {
         until: input.until,
         coveredUntil: new Date(coveredUntil).toISOString(),
         legacySweptAt: legacySwept ? input.until : input.legacySweptAt,
+        balance: doubt.next,
+        doubt: doubt.report,
         due: ordered.length + legacy.length,
         checked: work.length,
         counts,
@@ -272,7 +353,7 @@ export function createReconcileDueActivities(deps: {
     },
 
     /** Hands the next pass where this one stopped, through the Schedule's action input. */
-    async rememberReconcilePass(next: { since: string; legacySweptAt?: string }): Promise<void> {
+    async rememberReconcilePass(next: ReconcilePassHandOn): Promise<void> {
       await temporal.schedule.getHandle(deps.scheduleId).update((previous) => {
         if (previous.action.type !== 'startWorkflow') return previous;
         return { ...previous, action: { ...previous.action, args: [next] } };

@@ -35,8 +35,8 @@ async function completedCashOut(externalReference: string): Promise<string> {
   return transactionId;
 }
 
-async function awaitingCashIn(externalReference: string): Promise<string> {
-  const created = await stack.api('POST', '/v1/cash-ins', { externalReference, amount: '15.00', payer });
+async function awaitingCashIn(externalReference: string, amount = '15.00'): Promise<string> {
+  const created = await stack.api('POST', '/v1/cash-ins', { externalReference, amount, payer });
   expect(created.status).toBe(201);
   return created.body.connectPsp.transactionId;
 }
@@ -59,7 +59,8 @@ test('a lifecycle is looked up once per checkpoint its age crosses; what the cei
     // A span in which each of the three crosses its 2-minute checkpoint, and no other.
     const until = new Date(after + 2 * MINUTE).toISOString();
     const first = await pass({ since: new Date(before + MINUTE).toISOString(), until });
-    expect(first).toMatchObject({ due: 3, checked: 1, skippedForBudget: 2, connectPspRequests: 1, legacyChecked: 0 });
+    // One lookup, and the wallet's reading every pass makes.
+    expect(first).toMatchObject({ due: 3, checked: 1, skippedForBudget: 2, connectPspRequests: 2, legacyChecked: 0 });
     expect(first.counts).toEqual({ agreed: 1, repaired: 0, disagreed: 0, unchecked: 0 });
     expect(Date.parse(first.coveredUntil)).toBeLessThan(Date.parse(until));
 
@@ -69,10 +70,10 @@ test('a lifecycle is looked up once per checkpoint its age crosses; what the cei
     const third = await pass({ since: second.coveredUntil, until });
     expect(third).toMatchObject({ due: 1, checked: 1, skippedForBudget: 0, coveredUntil: until });
 
-    // Between two checkpoints nothing is due: no ConnectPSP request, one visibility listing.
+    // Between two checkpoints nothing is due: no lookup (the wallet's reading only), one visibility listing.
     const quietUntil = new Date(after + 3 * MINUTE).toISOString();
     const quiet = await pass({ since: until, until: quietUntil, legacySweptAt: quietUntil });
-    expect(quiet).toMatchObject({ due: 0, checked: 0, connectPspRequests: 0, temporalCalls: 1 });
+    expect(quiet).toMatchObject({ due: 0, checked: 0, connectPspRequests: 1, temporalCalls: 1 });
   } finally {
     await close();
   }
@@ -88,6 +89,59 @@ async function finishedPasses(): Promise<ReconcilePassReport[]> {
   }
   return reports.sort((a, b) => a.until.localeCompare(b.until));
 }
+
+test('money in the wallet that no lifecycle explains sends the pass to the lifecycles of that amount, whatever their age', async () => {
+  const reference = `recon-doubt-${tag}`;
+  const transactionId = await awaitingCashIn(reference, '15.43');
+  const { pass, close } = oneLookupPerPass();
+  // Spans too short for any checkpoint: only the wallet can send the pass anywhere.
+  const passNow = (balance?: ReconcilePassInput['balance']) => {
+    const until = new Date().toISOString();
+    return pass({ since: new Date(Date.parse(until) - 1000).toISOString(), until, legacySweptAt: until, balance });
+  };
+  const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
+  try {
+    const first = await passNow();
+    expect(first.doubt).toMatchObject({ suspects: 0, checked: 0 });
+    expect(first.doubt?.span).toBeUndefined();
+
+    await nextSecond();
+    expect((await stack.sandbox('PUT', '/_sandbox/faults', { webhooks: { dropRate: 1 } })).status).toBe(200);
+    expect((await stack.sandbox('POST', `/_sandbox/cash-in/${transactionId}/pay`)).status).toBe(200);
+    expect((await stack.sandbox('DELETE', '/_sandbox/faults')).status).toBe(204);
+    await nextSecond();
+    // The reading after the payment waits a pass, so that webhooks on their way have arrived.
+    const second = await passNow(first.balance);
+    expect(second).toMatchObject({ due: 0, checked: 0 });
+    expect(second.doubt?.span).toBeUndefined();
+    expect((await stack.api('GET', `/v1/cash-ins/${reference}`)).body.status).toBe('AWAITING_PAYMENT');
+
+    await nextSecond();
+    const third = await passNow(second.balance);
+    expect(third.doubt).toMatchObject({ unexplainedCentavos: [1543], suspects: 1, checked: 1 });
+    expect(third.doubt?.span).toEqual({ from: first.balance?.latest, to: second.balance?.latest });
+    expect(third).toMatchObject({ due: 0, checked: 1 });
+    expect(third.repairs).toEqual([
+      expect.objectContaining({
+        externalReference: reference,
+        local: 'AWAITING_PAYMENT',
+        remote: 'PAID',
+        why: expect.stringContaining('found by the wallet balance'),
+      }),
+    ]);
+    await stack.waitFor(`/v1/cash-ins/${reference}`, (b) => b.status === 'SETTLED');
+
+    // The repaired lifecycle now publishes its payment: the wallet is explained again, nobody is suspected.
+    await nextSecond();
+    const fourth = await passNow(third.balance);
+    await nextSecond();
+    const fifth = await passNow(fourth.balance);
+    expect(fifth.doubt).toMatchObject({ unexplainedCentavos: [], suspects: 0, checked: 0 });
+    expect(fifth.doubt?.span).toBeDefined();
+  } finally {
+    await close();
+  }
+});
 
 test('the Schedule repairs a lost CASHIN_PAID and a lost CASHOUT_REFUNDED from search attributes alone, and reports a disagreement', async () => {
   const returned = `recon-return-${tag}`;

@@ -8,8 +8,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ReconcileDueActivities } from '../../activities/reconcile-due.js';
+import { brl } from '../lifecycle/view.js';
 import {
   reconcileTaskQueue,
+  type DoubtReport,
   type ReconcileOutcome,
   type ReconcilePassInput,
   type ReconcilePassReport,
@@ -36,7 +38,11 @@ export async function reconcilePass(input: ReconcilePassInput = {}): Promise<Rec
   let report: ReconcilePassReport;
   try {
     report = await reconcileDue({ ...input, until: startedAt });
-    await rememberReconcilePass({ since: report.coveredUntil, legacySweptAt: report.legacySweptAt });
+    await rememberReconcilePass({
+      since: report.coveredUntil,
+      legacySweptAt: report.legacySweptAt,
+      balance: report.balance,
+    });
   } catch (err) {
     // Nothing is handed on, so the next pass covers this span too; the pass itself ends normally, with the reason.
     if (!(err instanceof ActivityFailure)) throw err;
@@ -72,6 +78,9 @@ export async function reconcilePass(input: ReconcilePassInput = {}): Promise<Rec
     skippedForBudget: report.skippedForBudget,
     ...report.counts,
     disagreeing: report.disagreements.map((d) => `${d.kind}:${d.externalReference}`).join(' '),
+    walletSpanTo: report.doubt?.span?.to.at,
+    unexplainedCentavos: report.doubt?.unexplainedCentavos.join(' '),
+    suspects: report.doubt?.suspects,
   });
   return finished;
 }
@@ -86,6 +95,7 @@ function notFinished(input: ReconcilePassInput, until: string, failure: string):
     until,
     coveredUntil: since,
     legacySweptAt: input.legacySweptAt,
+    balance: input.balance,
     due: 0,
     checked: 0,
     counts: { agreed: 0, repaired: 0, disagreed: 0, unchecked: 0 },
@@ -110,6 +120,7 @@ function describe(report: ReconcilePassReport): string {
       `${agreed} agree · ${repaired} repaired · ${disagreed} disagree · ${unchecked} unchecked · ` +
       `${report.skippedForBudget} skipped for the budget · ${report.connectPspRequests} ConnectPSP requests`,
     ...(late.max !== undefined ? [`repairs came ${late.median} s late (median), ${late.max} s at most`] : []),
+    ...(report.doubt ? [describeDoubt(report.doubt)] : []),
     ...report.repairs.map(
       (r) => `- repaired \`${r.externalReference}\` (${r.kind}), ${Math.round(r.lateSeconds ?? 0)} s late: ${r.why}`,
     ),
@@ -119,4 +130,14 @@ function describe(report: ReconcilePassReport): string {
     ),
   ];
   return lines.join('\n');
+}
+
+function describeDoubt(doubt: DoubtReport): string {
+  if (doubt.failure) return `wallet not read: ${doubt.failure}`;
+  if (!doubt.span) return 'wallet read; its first span is explained next pass';
+  const span = `wallet ${doubt.span.from.at} → ${doubt.span.to.at}`;
+  if (doubt.undecided) return `${span}: too many moves at its edges to tell; left to the age checkpoints`;
+  if (doubt.unexplainedCentavos.length === 0) return `${span}: every change explained`;
+  const amounts = doubt.unexplainedCentavos.map((c) => brl(c)).join(' or ');
+  return `${span}: **${amounts} unexplained** · ${doubt.suspects} suspects · ${doubt.checked} looked up`;
 }

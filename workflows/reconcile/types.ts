@@ -1,3 +1,5 @@
+import type { BalanceReading, BalanceWatch } from './doubt.js';
+
 /**
  * The reconciliation pass's data, shared by its workflow and its activity. Plain types only (workflow code):
  * references, statuses and counts, never personal data.
@@ -58,6 +60,25 @@ export interface ReconcilePassInput {
   since?: string;
   /** When lifecycles without `PaymentPspId` were last compared (ISO). */
   legacySweptAt?: string;
+  /** The wallet's readings still to explain (workflows/reconcile/doubt.ts). */
+  balance?: BalanceWatch;
+}
+
+/** What the pass hands the next: where it stopped. */
+export type ReconcilePassHandOn = Required<Pick<ReconcilePassInput, 'since'>> & Omit<ReconcilePassInput, 'since'>;
+
+/** The wallet's side of a pass: the span it explained, what was left over and the lifecycles that could explain it. */
+export interface DoubtReport {
+  span?: { from: BalanceReading; to: BalanceReading };
+  /** Left unexplained, for each way the movements at the span's edges may fall (centavos); empty when explained. */
+  unexplainedCentavos: number[];
+  /** Too many movements at the edges to tell: the span was left to the age checkpoints. */
+  undecided?: boolean;
+  /** Running lifecycles whose lost event would explain an amount left over, and how many were looked up. */
+  suspects: number;
+  checked: number;
+  /** Why the balance could not be read (the span waits for the next pass). */
+  failure?: string;
 }
 
 export interface ReconcileDueInput extends ReconcilePassInput {
@@ -77,6 +98,9 @@ export interface ReconcilePassReport {
   /** Where the next pass starts: `until`, or earlier when the budget cut this pass short. */
   coveredUntil: string;
   legacySweptAt?: string;
+  balance?: BalanceWatch;
+  /** The wallet's balance explained by published movements, or the suspects looked up when it was not. */
+  doubt?: DoubtReport;
   /** Lifecycles due at a checkpoint in the span (plus, on a legacy sweep, those without `PaymentPspId`). */
   due: number;
   checked: number;
