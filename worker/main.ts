@@ -45,7 +45,7 @@ const temporalConnection = await Connection.connect({ address: config.TEMPORAL_A
 const temporal = new Client({
   connection: temporalConnection,
   namespace: config.TEMPORAL_NAMESPACE,
-  dataConverter: createDataConverter(config.PAYLOAD_KEYS),
+  dataConverter: createDataConverter(config.PAYLOAD_KEYS, { compress: config.PAYLOAD_COMPRESSION }),
 });
 const { client, activities, reconcileActivities } = createWorkerActivities(config, { logger, tracing, temporal });
 worker = await createWorker({ connection, config, activities, logger, tracing });
