@@ -80,9 +80,9 @@ describe('the shared data converter', () => {
       DeflatePayloadCodec,
       AesGcmPayloadCodec,
     ]);
-    let [written] = [payload];
-    for (const codec of converter.payloadCodecs!) [written] = await codec.encode([written!]);
-    expect(await createPayloadCodec(keys)!.decode([written!])).toEqual([
+    let written = [payload];
+    for (const codec of converter.payloadCodecs!) written = await codec.encode(written);
+    expect(await createPayloadCodec(keys)!.decode(written)).toEqual([
       { metadata: payload.metadata, data: payload.data },
     ]);
   });
