@@ -31,7 +31,7 @@ export interface DeflateCodecOptions {
 
 /**
  * Compresses whole payloads (data and metadata, serialised as the Payload proto) with raw deflate, before they are
- * encrypted: our JSON views shrink by about half, and so does the history of every lifecycle. A payload is
+ * encrypted: our JSON views shrink by a fifth to a half, and a happy cash-in's history by about 1 KB. A payload is
  * compressed only when that makes it smaller. Payloads it did not write pass through `decode` unchanged, so
  * histories recorded before compression still replay.
  */
