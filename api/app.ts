@@ -75,7 +75,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(
     '/codec',
     codecRoutes({
-      codec: createPayloadCodec(config.PAYLOAD_KEYS),
+      codec: createPayloadCodec(config.PAYLOAD_KEYS, { compress: config.PAYLOAD_COMPRESSION }),
       auth,
       corsOrigins: config.codecCorsOrigins,
       anonymousRedacted: config.CODEC_ANONYMOUS_REDACTED,

@@ -29,7 +29,7 @@ const temporal = new Client({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   // Payloads (names, documents, PIX keys) reach Temporal encrypted; the worker shares the keys.
-  dataConverter: createDataConverter(config.PAYLOAD_KEYS),
+  dataConverter: createDataConverter(config.PAYLOAD_KEYS, { compress: config.PAYLOAD_COMPRESSION }),
   // Trace context travels to the workflow in Temporal headers; without tracing no interceptor runs at all.
   interceptors: tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] } : {},
 });

@@ -141,6 +141,14 @@ const schema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
   /** AES-256-GCM keys of the payload codec: `kid:base64key,kid2:...`; the first encrypts, all decrypt. */
   PAYLOAD_KEYS: optionalString.transform(parsedWith(parsePayloadKeys)),
+  /**
+   * Compress payloads before encrypting them (codec/deflate-codec.ts); compressed payloads are read either way. Off
+   * keeps a way back to 1.0.0, which cannot read them, during a rollout (docs/DEPLOYMENT.md).
+   */
+  PAYLOAD_COMPRESSION: z
+    .enum(['on', 'off'], { error: 'must be on or off' })
+    .default('on')
+    .transform((v) => v === 'on'),
   /** Browser origins allowed to call the codec endpoint (the Temporal Web UI), comma-separated. */
   CODEC_CORS_ORIGINS: optionalString,
   /**

@@ -70,7 +70,7 @@ export async function createWorker({ connection, config, activities, logger, tra
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dataConverter: createDataConverter(config.PAYLOAD_KEYS),
+    dataConverter: createDataConverter(config.PAYLOAD_KEYS, { compress: config.PAYLOAD_COMPRESSION }),
     workflowBundle,
     workerDeploymentOptions: workerDeploymentOptions(config, untracedCode),
     activities,

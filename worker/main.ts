@@ -7,6 +7,7 @@ import { createTracing } from '../observability/tracing.js';
 import { createWorkerActivities } from './activities.js';
 import { createWorker } from './create-worker.js';
 import { ensureReconcileSchedule } from './reconcile-schedule.js';
+import { checkSearchAttributes } from './search-attributes-check.js';
 import { createReconcileWorker } from './reconcile-worker.js';
 import { ensureCurrentVersion } from './versioning.js';
 import { installWorkerRuntime } from './runtime.js';
@@ -42,10 +43,11 @@ const tracing = createTracing(config, 'pix-agent-worker');
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 // The reconciliation lists, queries and signals lifecycles: it reads and writes payloads like the API does.
 const temporalConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+if (!(await checkSearchAttributes(temporalConnection, config.TEMPORAL_NAMESPACE, logger))) process.exit(1);
 const temporal = new Client({
   connection: temporalConnection,
   namespace: config.TEMPORAL_NAMESPACE,
-  dataConverter: createDataConverter(config.PAYLOAD_KEYS),
+  dataConverter: createDataConverter(config.PAYLOAD_KEYS, { compress: config.PAYLOAD_COMPRESSION }),
 });
 const { client, activities, reconcileActivities } = createWorkerActivities(config, { logger, tracing, temporal });
 worker = await createWorker({ connection, config, activities, logger, tracing });

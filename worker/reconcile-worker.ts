@@ -20,7 +20,7 @@ export function createReconcileWorker(deps: {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: reconcileTaskQueue(config.TEMPORAL_TASK_QUEUE),
-    dataConverter: createDataConverter(config.PAYLOAD_KEYS),
+    dataConverter: createDataConverter(config.PAYLOAD_KEYS, { compress: config.PAYLOAD_COMPRESSION }),
     activities,
     maxConcurrentActivityTaskExecutions: 2,
     ...(workerDeploymentOptions ? { workerDeploymentOptions } : {}),

@@ -26,7 +26,7 @@ const config = loadConfig({
   ...(existsSync(localKeys) ? { PAYLOAD_KEYS_FILE: localKeys } : {}),
   ...process.env,
 });
-const dataConverter = createDataConverter(config.PAYLOAD_KEYS);
+const dataConverter = createDataConverter(config.PAYLOAD_KEYS, { compress: config.PAYLOAD_COMPRESSION });
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 await ensureNamespace(connection, NEXUS_CALLER_NAMESPACE);
 const worker = await Worker.create({

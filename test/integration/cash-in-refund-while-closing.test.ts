@@ -54,7 +54,7 @@ beforeAll(async () => {
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    dataConverter: createDataConverter(config.PAYLOAD_KEYS),
+    dataConverter: createDataConverter(config.PAYLOAD_KEYS, { compress: config.PAYLOAD_COMPRESSION }),
     workflowsPath: WORKFLOWS_PATH,
     activities,
     interceptors: {

@@ -71,7 +71,9 @@ export interface Stack {
  */
 export async function startStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   // env.client shares the API's and the worker's data converter, so tests read payloads in clear.
-  const dataConverter = createDataConverter(parsePayloadKeys(overrides.PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS));
+  const dataConverter = createDataConverter(parsePayloadKeys(overrides.PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS), {
+    compress: overrides.PAYLOAD_COMPRESSION !== 'off',
+  });
   const apiPort = await freePort();
   // Held from now on: the dev server started below (or a parallel suite) could take the port before the API listens.
   const server: Server = createServer();

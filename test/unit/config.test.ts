@@ -16,3 +16,9 @@ test('a bad value fails at start with the variable named and what is wrong', () 
     expect((err as Error).message).toMatch(/CONNECTPSP_BASE_URL: .+/);
   }
 });
+
+test('payload compression is on unless PAYLOAD_COMPRESSION is off, and any other value is refused', () => {
+  expect(loadConfig({}).PAYLOAD_COMPRESSION).toBe(true);
+  expect(loadConfig({ PAYLOAD_COMPRESSION: 'off' }).PAYLOAD_COMPRESSION).toBe(false);
+  expect(() => loadConfig({ PAYLOAD_COMPRESSION: 'false' })).toThrow('PAYLOAD_COMPRESSION: must be on or off');
+});
