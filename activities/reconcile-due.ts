@@ -93,7 +93,8 @@ export function createReconcileDueActivities(deps: {
   const { temporal, connectPsp, config } = deps;
   const plans = scaledCheckpoints(DEFAULT_CHECKPOINTS, config.RECONCILE_CHECKPOINT_SCALE);
   const queryChecks = createQueryChecks(temporal, connectPsp);
-  const maxLookups = Math.max(1, Math.floor(config.RECONCILE_MAX_REQUESTS_PER_SECOND * PASS_BUDGET_SECONDS));
+  // The pass's requests in its minute: the wallet's reading, then the paced lookups.
+  const maxLookups = Math.max(1, Math.floor(config.RECONCILE_MAX_REQUESTS_PER_SECOND * PASS_BUDGET_SECONDS) - 1);
 
   const list = async (query: string, onEach: (e: proto.api.workflow.v1.IWorkflowExecutionInfo) => void) => {
     let pages = 0;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { formatBrl } from '../connectpsp/money.js';
 import { PROJECT_ROOT } from '../scripts/temporal-binaries.js';
 import type { ReconcilePassReport } from '../workflows/reconcile/types.js';
 import { closedLoop, cpuSeconds, round, untilQuiet } from './measure.js';
@@ -14,7 +15,8 @@ import { startBenchStack, type BenchStack } from './stack.js';
  * of them moved at ConnectPSP while it drops their webhooks. Ages are compressed: every checkpoint age is
  * multiplied by `--scale` (a lifecycle lives an hour in a minute at 1/60), and the request ceiling by its inverse,
  * so the lookups per lifecycle-hour stay the default's. Reports each pass's wall time, CPU per process, ConnectPSP
- * requests, Temporal calls and history events, and how long each dropped webhook took to be repaired.
+ * requests, Temporal calls and history events, and how long each dropped webhook took to be repaired. Last, payments
+ * of cash-ins long past their first checkpoints are lost one per pass: the wallet's balance should find them.
  */
 export async function runReconcileBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -25,6 +27,7 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
       rps: { type: 'string' },
       'steady-seconds': { type: 'string', default: '120' },
       'repair-timeout-seconds': { type: 'string', default: '600' },
+      'late-payments': { type: 'string', default: '6' },
       out: { type: 'string' },
     },
   });
@@ -80,9 +83,9 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
     const createCpu = cpu();
     const createStarted = Date.now();
     await closedLoop(open, 32, async (i) => {
-      if (i < mix.cashIns) cashIns.push(await createCashIn(stack, `recon-bench-in-${tag}-${i}`));
+      if (i < mix.cashIns) cashIns.push(await createCashIn(stack, `recon-bench-in-${tag}-${i}`, i));
       else {
-        const payout = await createCashOut(stack, `recon-bench-out-${tag}-${i}`);
+        const payout = await createCashOut(stack, `recon-bench-out-${tag}-${i}`, i);
         if (i < mix.cashIns + mix.completedPayouts) {
           await control(stack, `/_sandbox/cash-out/${payout.transactionId}/complete`);
           completed.push(payout);
@@ -163,6 +166,46 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
       },
       passes: await passesBetween(stack, dropFrom, dropTo),
     };
+
+    // Later in life: single payments lost, one per pass, on cash-ins long past their first checkpoints. The
+    // wallet's balance, not their age, is what should find them.
+    const late = cashIns.slice(dropped, dropped + Number(values['late-payments']));
+    log(`losing the webhooks of ${late.length} payments of old cash-ins, one per pass`);
+    const lateCpu = cpu();
+    const lateFrom = new Date();
+    const lateAt = new Map<string, number>();
+    for (const lifecycle of late) {
+      await control(stack, '/_sandbox/faults', 'PUT', { webhooks: { dropRate: 1 } });
+      await control(stack, `/_sandbox/cash-in/${lifecycle.transactionId}/pay`);
+      lateAt.set(lifecycle.externalReference, Date.now());
+      await control(stack, '/_sandbox/faults', 'DELETE');
+      await sleep(35_000);
+    }
+    const lateRepaired = new Map<string, number>();
+    const lateDeadline = Date.now() + Number(values['repair-timeout-seconds']) * 1000;
+    while (lateRepaired.size < late.length && Date.now() < lateDeadline) {
+      const statuses = await statusesOf(stack, [...lateAt.keys()]);
+      for (const [ref, at] of lateAt) {
+        if (!lateRepaired.has(ref) && statuses.get(ref) === 'SETTLED') lateRepaired.set(ref, Date.now() - at);
+      }
+      await sleep(2000);
+    }
+    const lateTo = new Date(Date.now() + 31_000);
+    await sleep(31_000); // the pass that made the last repair reports it
+    const latePasses = await passesBetween(stack, lateFrom, lateTo);
+    const lateSeconds = [...lateRepaired.values()].map((ms) => round(ms / 1000, 1)).sort((a, b) => a - b);
+    results.laterInLife = {
+      ageMinutesCompressed: round((Date.now() - startedAt.getTime()) / 60_000 / scale, 0),
+      cpuSeconds: cpuSince(lateCpu),
+      lost: late.length,
+      repaired: lateSeconds.length,
+      foundByWallet: latePasses.foundByWallet,
+      repairSeconds: {
+        median: lateSeconds[Math.floor(lateSeconds.length / 2)] ?? null,
+        max: lateSeconds.at(-1) ?? null,
+      },
+      passes: latePasses,
+    };
   } finally {
     await stack.stop();
   }
@@ -171,7 +214,13 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
     values.out ?? path.join(PROJECT_ROOT, 'bench', 'results', `${startedAt.toISOString().slice(0, 10)}-reconcile.json`);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  console.log(JSON.stringify({ steady: summaryOf(results.steady), dropped: results.dropped }, null, 2));
+  console.log(
+    JSON.stringify(
+      { steady: summaryOf(results.steady), dropped: results.dropped, laterInLife: results.laterInLife },
+      null,
+      2,
+    ),
+  );
   log(`results in ${path.relative(process.cwd(), out)}`);
 }
 
@@ -197,14 +246,20 @@ async function post(stack: BenchStack, path: string, body: unknown): Promise<any
   }
 }
 
-async function createCashIn(stack: BenchStack, externalReference: string): Promise<Lifecycle> {
-  const body = await post(stack, '/v1/cash-ins', { externalReference, amount: '15.00', payer: PAYER });
+/** Amounts vary as a platform's do (R$ 15.00, 15.01, …): a lost payment's amount then points at few lifecycles. */
+function amountOf(base: number, i: number): string {
+  return formatBrl(base + i);
+}
+
+async function createCashIn(stack: BenchStack, externalReference: string, i: number): Promise<Lifecycle> {
+  const amount = amountOf(15_00, i);
+  const body = await post(stack, '/v1/cash-ins', { externalReference, amount, payer: PAYER });
   return { kind: 'CASH_IN', externalReference, transactionId: body.connectPsp.transactionId };
 }
 
-async function createCashOut(stack: BenchStack, externalReference: string): Promise<Lifecycle> {
+async function createCashOut(stack: BenchStack, externalReference: string, i: number): Promise<Lifecycle> {
   const payee = { ...PAYER, destination: { type: 'PIX', pixKeyType: 'CPF', pixKey: PAYER.document } };
-  const body = await post(stack, '/v1/cash-outs', { externalReference, amount: '40.00', payee });
+  const body = await post(stack, '/v1/cash-outs', { externalReference, amount: amountOf(40_00, i), payee });
   return { kind: 'CASH_OUT', externalReference, transactionId: body.connectPsp.transactionId };
 }
 
@@ -251,7 +306,7 @@ async function passesBetween(stack: BenchStack, from: Date, to: Date) {
     passes.push({
       wallSeconds: round((Date.parse(report.finishedAt!) - Date.parse(report.startedAt!)) / 1000, 2),
       historyEvents: e.historyLength,
-      report: { ...report, repairs: report.repairs.slice(0, 5), disagreements: report.disagreements.slice(0, 5) },
+      report,
     });
   }
   passes.sort((a, b) => a.report.until.localeCompare(b.report.until));
@@ -264,6 +319,13 @@ async function passesBetween(stack: BenchStack, from: Date, to: Date) {
     disagreed: sum((p) => p.report.counts.disagreed),
     unchecked: sum((p) => p.report.counts.unchecked),
     skippedForBudget: sum((p) => p.report.skippedForBudget),
+    foundByWallet: sum((p) => p.report.repairs.filter((r) => r.why.includes('wallet')).length),
+    walletSpans: {
+      explained: passes.filter((p) => p.report.doubt?.span && p.report.doubt.unexplainedCentavos.length === 0).length,
+      unexplained: passes.filter((p) => (p.report.doubt?.unexplainedCentavos.length ?? 0) > 0).length,
+      undecided: passes.filter((p) => p.report.doubt?.undecided).length,
+      suspectsLookedUp: sum((p) => p.report.doubt?.checked ?? 0),
+    },
     connectPspRequests: sum((p) => p.report.connectPspRequests),
     temporalCalls: sum((p) => p.report.temporalCalls),
     historyEvents: sum((p) => p.historyEvents),
@@ -285,6 +347,8 @@ async function passesBetween(stack: BenchStack, from: Date, to: Date) {
       connectPspRequests: p.report.connectPspRequests,
       temporalCalls: p.report.temporalCalls,
       repairLateSeconds: p.report.repairLateSeconds,
+      unexplainedCentavos: p.report.doubt?.unexplainedCentavos.slice(0, 3),
+      suspects: p.report.doubt?.suspects,
     })),
   };
 }

@@ -81,7 +81,7 @@ test('a cash-in answers 201 with the QR code, then settles automatically once pa
   // 16, and 2 for the patch that publishes ConnectPSP's id (its marker and the SDK's TemporalChangeVersion upsert).
   expect(events.length).toBeLessThanOrEqual(18);
   const described = await stack.env.client.workflow.getHandle(`cash-in:${body.externalReference}`).describe();
-  // The 6 KB target (PRODUCT.md), met with compressed payloads (about 5.2 KB) even with the publish-psp-id patch's
+  // The 6 KB target (PRODUCT.md), met with compressed payloads (about 5.2 KB) even with the reconcile-attributes patch's
   // two events (its marker and the TemporalChangeVersion upsert, about 350 B) until that patch is removed.
   expect(described.historySize).toBeLessThanOrEqual(6 * 1024);
   await recordHistory(stack.env.client, `cash-in:${body.externalReference}`, 'cash-in-auto-settled');
