@@ -189,7 +189,7 @@ async function waitUntilGone(identity: ProcessIdentity, timeoutMs: number): Prom
  * missing are added through the operator API.
  */
 const { IndexedValueType } = proto.temporal.api.enums.v1;
-const INDEXED_VALUE_TYPES = {
+export const INDEXED_VALUE_TYPES = {
   Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
   Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
