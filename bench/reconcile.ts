@@ -174,22 +174,25 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
     const lateCpu = cpu();
     const lateFrom = new Date();
     const lateAt = new Map<string, number>();
+    const lateRepaired = new Map<string, number>();
+    /** Watches the lost payments' statuses until `deadline` (or until all are repaired): when each settled. */
+    const watchLate = async (deadline: number) => {
+      while (lateRepaired.size < late.length && Date.now() < deadline) {
+        const statuses = await statusesOf(stack, [...lateAt.keys()]);
+        for (const [ref, at] of lateAt) {
+          if (!lateRepaired.has(ref) && statuses.get(ref) === 'SETTLED') lateRepaired.set(ref, Date.now() - at);
+        }
+        await sleep(1000);
+      }
+    };
     for (const lifecycle of late) {
       await control(stack, '/_sandbox/faults', 'PUT', { webhooks: { dropRate: 1 } });
       await control(stack, `/_sandbox/cash-in/${lifecycle.transactionId}/pay`);
       lateAt.set(lifecycle.externalReference, Date.now());
       await control(stack, '/_sandbox/faults', 'DELETE');
-      await sleep(35_000);
+      await watchLate(Date.now() + 35_000);
     }
-    const lateRepaired = new Map<string, number>();
-    const lateDeadline = Date.now() + Number(values['repair-timeout-seconds']) * 1000;
-    while (lateRepaired.size < late.length && Date.now() < lateDeadline) {
-      const statuses = await statusesOf(stack, [...lateAt.keys()]);
-      for (const [ref, at] of lateAt) {
-        if (!lateRepaired.has(ref) && statuses.get(ref) === 'SETTLED') lateRepaired.set(ref, Date.now() - at);
-      }
-      await sleep(2000);
-    }
+    await watchLate(Date.now() + Number(values['repair-timeout-seconds']) * 1000);
     const lateTo = new Date(Date.now() + 31_000);
     await sleep(31_000); // the pass that made the last repair reports it
     const latePasses = await passesBetween(stack, lateFrom, lateTo);
@@ -320,6 +323,9 @@ async function passesBetween(stack: BenchStack, from: Date, to: Date) {
     unchecked: sum((p) => p.report.counts.unchecked),
     skippedForBudget: sum((p) => p.report.skippedForBudget),
     foundByWallet: sum((p) => p.report.repairs.filter((r) => r.why.includes('wallet')).length),
+    repairs: passes.flatMap((p) =>
+      p.report.repairs.map((r) => ({ reference: r.externalReference, why: r.why, lateSeconds: r.lateSeconds })),
+    ),
     walletSpans: {
       explained: passes.filter((p) => p.report.doubt?.span && p.report.doubt.unexplainedCentavos.length === 0).length,
       unexplained: passes.filter((p) => (p.report.doubt?.unexplainedCentavos.length ?? 0) > 0).length,
