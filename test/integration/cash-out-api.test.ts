@@ -359,7 +359,14 @@ test('no personal data shows in the view, the search attributes or the details o
       .map((p) => p.key.name)
       .filter((name) => name.startsWith('Payment'))
       .sort(),
-  ).toEqual(['PaymentAmountCentavos', 'PaymentKind', 'PaymentPspId', 'PaymentReference', 'PaymentStatus']);
+  ).toEqual([
+    'PaymentAmountCentavos',
+    'PaymentDebitedAt',
+    'PaymentKind',
+    'PaymentPspId',
+    'PaymentReference',
+    'PaymentStatus',
+  ]);
 });
 
 test('an unknown reference is a 404 problem', async () => {
