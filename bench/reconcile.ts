@@ -168,16 +168,21 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
     };
 
     // Later in life: single payments lost, one per pass, on cash-ins long past their first checkpoints. The
-    // wallet's balance, not their age, is what should find them.
+    // wallet's balance, not their age, is what should find them. Then the same on cash-ins a few seconds old: the
+    // 3-minute target of a cash-in's first half hour, in real time (compressed checkpoints would flatter it).
     const late = cashIns.slice(dropped, dropped + Number(values['late-payments']));
-    log(`losing the webhooks of ${late.length} payments of old cash-ins, one per pass`);
+    const young: Lifecycle[] = [];
+    const lost: Lifecycle[] = [];
+    log(
+      `losing the webhooks of ${late.length} payments of old cash-ins and ${YOUNG_PAYMENTS} of new ones, one per pass`,
+    );
     const lateCpu = cpu();
     const lateFrom = new Date();
     const lateAt = new Map<string, number>();
     const lateRepaired = new Map<string, number>();
     /** Watches the lost payments' statuses until `deadline` (or until all are repaired): when each settled. */
     const watchLate = async (deadline: number) => {
-      while (lateRepaired.size < late.length && Date.now() < deadline) {
+      while (lateRepaired.size < lost.length && Date.now() < deadline) {
         const statuses = await statusesOf(stack, [...lateAt.keys()]);
         for (const [ref, at] of lateAt) {
           if (!lateRepaired.has(ref) && statuses.get(ref) === 'SETTLED') lateRepaired.set(ref, Date.now() - at);
@@ -185,28 +190,45 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
         await sleep(1000);
       }
     };
-    for (const lifecycle of late) {
+    const loseOne = async (lifecycle: Lifecycle) => {
+      lost.push(lifecycle);
       await control(stack, '/_sandbox/faults', 'PUT', { webhooks: { dropRate: 1 } });
       await control(stack, `/_sandbox/cash-in/${lifecycle.transactionId}/pay`);
       lateAt.set(lifecycle.externalReference, Date.now());
       await control(stack, '/_sandbox/faults', 'DELETE');
-      await watchLate(Date.now() + 35_000);
+      // One loss per wallet span: two in one span add up to an amount no single lifecycle has.
+      const next = Date.now() + 35_000;
+      await watchLate(next);
+      await sleep(Math.max(0, next - Date.now()));
+    };
+    for (const lifecycle of late) await loseOne(lifecycle);
+    for (let k = 0; k < YOUNG_PAYMENTS; k++) {
+      const lifecycle = await createCashIn(stack, `recon-bench-young-${tag}-${k}`, 8_500 + k);
+      young.push(lifecycle);
+      await sleep(3000);
+      await loseOne(lifecycle);
     }
     await watchLate(Date.now() + Number(values['repair-timeout-seconds']) * 1000);
     const lateTo = new Date(Date.now() + 31_000);
     await sleep(31_000); // the pass that made the last repair reports it
     const latePasses = await passesBetween(stack, lateFrom, lateTo);
-    const lateSeconds = [...lateRepaired.values()].map((ms) => round(ms / 1000, 1)).sort((a, b) => a - b);
+    const repairedOf = (lifecycles: Lifecycle[]) => {
+      const seconds = lifecycles
+        .filter((l) => lateRepaired.has(l.externalReference))
+        .map((l) => round(lateRepaired.get(l.externalReference)! / 1000, 1))
+        .sort((a, b) => a - b);
+      return {
+        lost: lifecycles.length,
+        repaired: seconds.length,
+        repairSeconds: { median: seconds[Math.floor(seconds.length / 2)] ?? null, max: seconds.at(-1) ?? null },
+      };
+    };
     results.laterInLife = {
       ageMinutesCompressed: round((Date.now() - startedAt.getTime()) / 60_000 / scale, 0),
       cpuSeconds: cpuSince(lateCpu),
-      lost: late.length,
-      repaired: lateSeconds.length,
+      ...repairedOf(late),
+      firstMinutes: repairedOf(young),
       foundByWallet: latePasses.foundByWallet,
-      repairSeconds: {
-        median: lateSeconds[Math.floor(lateSeconds.length / 2)] ?? null,
-        max: lateSeconds.at(-1) ?? null,
-      },
       passes: latePasses,
     };
   } finally {
@@ -234,6 +256,8 @@ interface Lifecycle {
 }
 
 const PAYER = { name: 'Bench Reconcile', document: '12345678909' };
+/** Payments lost on cash-ins a few seconds old, after the old ones. */
+const YOUNG_PAYMENTS = 2;
 
 async function post(stack: BenchStack, path: string, body: unknown): Promise<any> {
   for (let attempt = 1; ; attempt++) {
