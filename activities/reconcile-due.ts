@@ -189,16 +189,7 @@ export function createReconcileDueActivities(deps: {
     const from = Date.parse(span.from.at);
     const to = Date.parse(span.to.at);
     let calls = await list(movementsQuery(config.TEMPORAL_TASK_QUEUE, from, to), (e) => {
-      const { amountCentavos } = dueOf(e);
-      const fields = e.searchAttributes?.indexedFields ?? {};
-      for (const [key, sign] of [
-        ['PaymentCreditedAt', 1],
-        ['PaymentDebitedAt', -1],
-      ] as const) {
-        const at = fields[key] ? Date.parse(String(defaultPayloadConverter.fromPayload(fields[key]))) : NaN;
-        if (amountCentavos !== undefined && Number.isFinite(at))
-          movements.push({ at, centavos: sign * amountCentavos });
-      }
+      movements.push(...movementsOf(e));
     });
     const explanation = explainBalanceChange(span.from, span.to, movements);
     report.unexplainedCentavos = explanation.unexplainedCentavos;
@@ -383,11 +374,18 @@ function pacer(perSecond: number): () => Promise<void> {
   };
 }
 
+/** One search attribute of a visibility record, decoded; undefined when the record lacks it. */
+function attribute(e: proto.api.workflow.v1.IWorkflowExecutionInfo, key: string): unknown {
+  const payload = e.searchAttributes?.indexedFields?.[key];
+  return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+}
+
 function dueOf(e: proto.api.workflow.v1.IWorkflowExecutionInfo): Omit<Due, 'dueAt'> {
-  const fields = e.searchAttributes?.indexedFields ?? {};
-  const value = (key: string): unknown => (fields[key] ? defaultPayloadConverter.fromPayload(fields[key]) : undefined);
-  const text = (key: string) => (typeof value(key) === 'string' ? (value(key) as string) : undefined);
-  const amount = value('PaymentAmountCentavos');
+  const text = (key: string) => {
+    const value = attribute(e, key);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const amount = attribute(e, 'PaymentAmountCentavos');
   return {
     workflowId: e.execution?.workflowId ?? '',
     kind: e.type?.name === 'cashIn' ? 'CASH_IN' : 'CASH_OUT',
@@ -396,6 +394,21 @@ function dueOf(e: proto.api.workflow.v1.IWorkflowExecutionInfo): Omit<Due, 'dueA
     amountCentavos: typeof amount === 'number' ? amount : undefined,
     pspId: text('PaymentPspId'),
   };
+}
+
+/** The money a lifecycle published as moved: its amount in at `PaymentCreditedAt`, out at `PaymentDebitedAt`. */
+function movementsOf(e: proto.api.workflow.v1.IWorkflowExecutionInfo): Movement[] {
+  const amount = attribute(e, 'PaymentAmountCentavos');
+  if (typeof amount !== 'number') return [];
+  const movements: Movement[] = [];
+  for (const [key, sign] of [
+    ['PaymentCreditedAt', 1],
+    ['PaymentDebitedAt', -1],
+  ] as const) {
+    const at = Date.parse(String(attribute(e, key)));
+    if (Number.isFinite(at)) movements.push({ at, centavos: sign * amount });
+  }
+  return movements;
 }
 
 function timestampMs(t: google.protobuf.ITimestamp | null | undefined): number | undefined {
