@@ -139,5 +139,5 @@ function describeDoubt(doubt: DoubtReport): string {
   if (doubt.undecided) return `${span}: too many moves at its edges to tell; left to the age checkpoints`;
   if (doubt.unexplainedCentavos.length === 0) return `${span}: every change explained`;
   const amounts = doubt.unexplainedCentavos.map((c) => brl(c)).join(' or ');
-  return `${span}: **${amounts} unexplained** · ${doubt.suspects} suspects · ${doubt.checked} looked up`;
+  return `${span}: **${amounts} unexplained** · ${doubt.suspects} suspect${doubt.suspects === 1 ? '' : 's'} · ${doubt.checked} looked up`;
 }
