@@ -18,10 +18,14 @@ import {
   scaledCheckpoints,
 } from '../workflows/reconcile/checkpoints.js';
 import {
+  afterPage,
   explainBalanceChange,
   movementsQuery,
+  nextSweep,
   nextWatch,
+  spanToExplain,
   suspectsQuery,
+  sweepQuery,
   type BalanceReading,
   type BalanceWatch,
   type Movement,
@@ -161,10 +165,26 @@ export function createReconcileDueActivities(deps: {
     return { outcome: 'agreed' };
   };
 
+  /** One page of a query from `pageToken`: the records and the token of the next page, if any. */
+  const listPage = async (query: string, pageSize: number, pageToken: string | undefined) => {
+    const response = await temporal.workflowService.listWorkflowExecutions({
+      namespace: config.TEMPORAL_NAMESPACE,
+      query,
+      pageSize,
+      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64') : undefined,
+    });
+    const token = response.nextPageToken;
+    return {
+      executions: response.executions ?? [],
+      nextPageToken: token && token.length > 0 ? Buffer.from(token).toString('base64') : undefined,
+    };
+  };
+
   /**
    * Reads the wallet, and explains the span between the two readings before it with the movements lifecycles
-   * published there. When money is left over, the running lifecycles whose lost event would explain it are the
-   * suspects, whatever their age.
+   * published there (or, while an outage sweep goes on, the sweep's whole span). When money is left over, the
+   * running lifecycles whose lost event would explain it are the suspects, whatever their age; when none or
+   * several would, the sweep goes on (workflows/reconcile/doubt.ts).
    */
   const weighDoubt = async (
     watch: BalanceWatch,
@@ -182,7 +202,8 @@ export function createReconcileDueActivities(deps: {
         calls: 0,
       };
     }
-    const { span, next } = nextWatch(watch, reading);
+    const { span: newSpan, next } = nextWatch(watch, reading);
+    const span = spanToExplain(watch, newSpan);
     const report: DoubtReport = { span, unexplainedCentavos: [], suspects: 0, checked: 0 };
     if (!span) return { report, next, suspects: [], calls: 0 };
     const movements: Movement[] = [];
@@ -202,7 +223,10 @@ export function createReconcileDueActivities(deps: {
       });
     }
     report.suspects = suspects.length;
-    return { report, next, suspects, calls };
+    const { sweep, state } = nextSweep(watch.sweep, span, explanation, suspects.length);
+    if (state) report.sweep = { state, checked: 0, roundChecked: sweep?.checked ?? watch.sweep?.checked ?? 0 };
+    const { sweep: _, ...rest } = next;
+    return { report, next: sweep ? { ...rest, sweep } : rest, suspects, calls };
   };
 
   return {
@@ -262,7 +286,29 @@ export function createReconcileDueActivities(deps: {
       const suspected = new Set(suspects.map((s) => s.workflowId));
       const legacyTaken = legacy.slice(0, Math.max(0, maxLookups - take.length - suspects.length));
       const legacySwept = legacyDue && legacyTaken.length === legacy.length;
-      const work = [...take, ...suspects, ...legacyTaken];
+      // An outage sweep takes what the budget leaves: one page of candidates, where its last page ended.
+      let balance = doubt.next;
+      const sweep = balance.sweep;
+      let swept: Due[] = [];
+      let sweepPageToken: string | undefined;
+      let sweptRepaired = 0;
+      const sweepRoom = maxLookups - take.length - suspects.length - legacyTaken.length;
+      const sweeping = sweep !== undefined && !sweep.waiting && sweepRoom > 0 && doubt.report.sweep !== undefined;
+      if (sweeping) {
+        const looked = new Set([...due.keys(), ...suspected]);
+        const page = await listPage(
+          sweepQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), sweep),
+          sweepRoom,
+          sweep.pageToken,
+        );
+        temporalCalls++;
+        swept = page.executions
+          .map((e) => ({ ...dueOf(e), dueAt: until }))
+          .filter((d) => d.pspId !== undefined && !looked.has(d.workflowId));
+        sweepPageToken = page.nextPageToken;
+      }
+      const sweptIds = new Set(swept.map((d) => d.workflowId));
+      const work = [...take, ...suspects, ...legacyTaken, ...swept];
 
       const counts: Record<ReconcileOutcome, number> = { agreed: 0, repaired: 0, disagreed: 0, unchecked: 0 };
       const repairs: ReconcileRepair[] = [];
@@ -305,6 +351,9 @@ export function createReconcileDueActivities(deps: {
           counts[check.outcome]++;
           if (suspected.has(item.workflowId) && check.finding) {
             check.finding.why += ' · found by the wallet balance';
+          } else if (sweptIds.has(item.workflowId) && check.finding) {
+            check.finding.why += ' · found by the outage sweep';
+            if (check.outcome === 'repaired') sweptRepaired++;
           }
           if (check.outcome === 'repaired') {
             temporalCalls++;
@@ -319,6 +368,19 @@ export function createReconcileDueActivities(deps: {
         }
       };
       await Promise.all(Array.from({ length: MAX_IN_FLIGHT }, lookup));
+      if (sweeping && doubt.report.sweep) {
+        balance = {
+          ...balance,
+          sweep: afterPage(sweep, { nextPageToken: sweepPageToken, checked: swept.length, repaired: sweptRepaired }),
+        };
+        doubt.report.sweep = {
+          ...doubt.report.sweep,
+          kind: sweep.kind,
+          checked: swept.length,
+          repaired: sweptRepaired,
+          roundChecked: balance.sweep!.checked,
+        };
+      }
 
       lateSeconds.sort((a, b) => a - b);
       return {
@@ -326,7 +388,7 @@ export function createReconcileDueActivities(deps: {
         until: input.until,
         coveredUntil: new Date(coveredUntil).toISOString(),
         legacySweptAt: legacySwept ? input.until : input.legacySweptAt,
-        balance: doubt.next,
+        balance,
         doubt: doubt.report,
         due: ordered.length + legacy.length,
         checked: work.length,

@@ -347,6 +347,7 @@ async function passesBetween(stack: BenchStack, from: Date, to: Date) {
     unchecked: sum((p) => p.report.counts.unchecked),
     skippedForBudget: sum((p) => p.report.skippedForBudget),
     foundByWallet: sum((p) => p.report.repairs.filter((r) => r.why.includes('wallet')).length),
+    foundBySweep: sum((p) => p.report.repairs.filter((r) => r.why.includes('outage sweep')).length),
     repairs: passes.flatMap((p) =>
       p.report.repairs.map((r) => ({ reference: r.externalReference, why: r.why, lateSeconds: r.lateSeconds })),
     ),
@@ -355,6 +356,9 @@ async function passesBetween(stack: BenchStack, from: Date, to: Date) {
       unexplained: passes.filter((p) => (p.report.doubt?.unexplainedCentavos.length ?? 0) > 0).length,
       undecided: passes.filter((p) => p.report.doubt?.undecided).length,
       suspectsLookedUp: sum((p) => p.report.doubt?.checked ?? 0),
+      sweptLookups: sum((p) => p.report.doubt?.sweep?.checked ?? 0),
+      sweepRepaired: sum((p) => p.report.doubt?.sweep?.repaired ?? 0),
+      sweepStates: passes.map((p) => p.report.doubt?.sweep?.state ?? '-').join(' '),
     },
     connectPspRequests: sum((p) => p.report.connectPspRequests),
     temporalCalls: sum((p) => p.report.temporalCalls),
@@ -379,6 +383,7 @@ async function passesBetween(stack: BenchStack, from: Date, to: Date) {
       repairLateSeconds: p.report.repairLateSeconds,
       unexplainedCentavos: p.report.doubt?.unexplainedCentavos.slice(0, 3),
       suspects: p.report.doubt?.suspects,
+      sweep: p.report.doubt?.sweep,
     })),
   };
 }

@@ -143,6 +143,64 @@ test('money in the wallet that no lifecycle explains sends the pass to the lifec
   }
 });
 
+test('payments lost together, whose sum no lifecycle has, are found by sweeping the lifecycles that could be part of it', async () => {
+  const references = [`recon-outage-a-${tag}`, `recon-outage-b-${tag}`];
+  const transactions = [await awaitingCashIn(references[0]!, '17.11'), await awaitingCashIn(references[1]!, '18.22')];
+  // A ceiling of 59 lookups a pass; spans too short for any checkpoint.
+  const config = { ...stack.config, RECONCILE_CHECKPOINT_SCALE: 1, RECONCILE_MAX_REQUESTS_PER_SECOND: 1 };
+  const { reconcileActivities, client } = createWorkerActivities(config, { temporal: stack.env.client });
+  const passNow = (balance?: ReconcilePassInput['balance']): Promise<ReconcilePassReport> => {
+    const until = new Date().toISOString();
+    const since = new Date(Date.parse(until) - 1000).toISOString();
+    return new MockActivityEnvironment().run(reconcileActivities!.reconcileDue, {
+      since,
+      until,
+      legacySweptAt: until,
+      balance,
+    });
+  };
+  const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
+  try {
+    const first = await passNow();
+    await nextSecond();
+    // An outage: both payments' webhooks are lost within one span.
+    expect((await stack.sandbox('PUT', '/_sandbox/faults', { webhooks: { dropRate: 1 } })).status).toBe(200);
+    for (const id of transactions) {
+      expect((await stack.sandbox('POST', `/_sandbox/cash-in/${id}/pay`)).status).toBe(200);
+    }
+    expect((await stack.sandbox('DELETE', '/_sandbox/faults')).status).toBe(204);
+    await nextSecond();
+    const second = await passNow(first.balance);
+    await nextSecond();
+
+    // R$ 35.33 left over, and no lifecycle of that amount: the sweep lists the cash-ins of at most that much.
+    const third = await passNow(second.balance);
+    expect(third.doubt).toMatchObject({ unexplainedCentavos: [3533], suspects: 0 });
+    expect(third.doubt?.sweep).toMatchObject({ state: 'sweeping', kind: 'CASH_IN', repaired: 2 });
+    expect(third.doubt!.sweep!.checked).toBeGreaterThanOrEqual(2);
+    expect(third.repairs).toEqual(
+      expect.arrayContaining(
+        references.map((externalReference) =>
+          expect.objectContaining({ externalReference, remote: 'PAID', why: expect.stringContaining('outage sweep') }),
+        ),
+      ),
+    );
+    // Every cash-in of at most that amount fit in one page: payouts come next.
+    expect(third.balance?.sweep).toMatchObject({ kind: 'CASH_OUT', upToCentavos: 3533, repaired: 2 });
+    for (const reference of references) await stack.waitFor(`/v1/cash-ins/${reference}`, (b) => b.status === 'SETTLED');
+
+    // The repairs now publish their payments: the sweep's span is explained and the sweep ends.
+    await nextSecond();
+    const fourth = await passNow(third.balance);
+    expect(fourth.doubt).toMatchObject({ unexplainedCentavos: [], sweep: { state: 'ended' } });
+    expect(fourth.doubt?.span?.from).toEqual(third.doubt?.span?.from);
+    expect(fourth.balance?.sweep).toBeUndefined();
+    expect(fourth.counts.repaired).toBe(0);
+  } finally {
+    await client.close();
+  }
+});
+
 test('the Schedule repairs a lost CASHIN_PAID and a lost CASHOUT_REFUNDED from search attributes alone, and reports a disagreement', async () => {
   const returned = `recon-return-${tag}`;
   const paid = `recon-paid-${tag}`;

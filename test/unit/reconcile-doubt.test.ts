@@ -1,9 +1,14 @@
 import {
+  afterPage,
   explainBalanceChange,
   movementsQuery,
+  nextSweep,
   nextWatch,
+  spanToExplain,
   suspectsQuery,
+  sweepQuery,
   type BalanceReading,
+  type Explanation,
 } from '../../workflows/reconcile/doubt.js';
 
 const from: BalanceReading = { at: '2026-12-04T12:00:00Z', totalCentavos: 1_000_00 };
@@ -77,4 +82,75 @@ test('the queries: movements of running and closed lifecycles around the span; s
   const suspects = suspectsQuery("ExecutionStatus = 'Running'", [15_37, -3_00, 5_00]);
   expect(suspects).toContain('PaymentAmountCentavos IN (1537, 500)');
   expect(suspects).toContain("PaymentStatus IN ('AWAITING_PAYMENT', 'EXPIRED', 'CANCELLED')");
+});
+
+describe('the outage sweep', () => {
+  const span = { from, to };
+  const leftOver = (...unexplainedCentavos: number[]): Explanation => ({
+    unexplainedCentavos,
+    explained: false,
+    undecided: false,
+  });
+  const explained: Explanation = { unexplainedCentavos: [], explained: true, undecided: false };
+
+  test('starts when money is left over that no single lifecycle has, cash-ins first, up to the largest amount', () => {
+    expect(nextSweep(undefined, span, leftOver(3_305_46, 3_315_46), 0)).toEqual({
+      sweep: { from, to, upToCentavos: 3_315_46, kind: 'CASH_IN', checked: 0, repaired: 0 },
+      state: 'sweeping',
+    });
+    // Lifecycles of the exact amount go first: the sweep waits a pass for them.
+    expect(nextSweep(undefined, span, leftOver(15_37), 1)).toMatchObject({
+      sweep: { waiting: true },
+      state: 'waiting',
+    });
+    // Nothing to sweep for: explained, undecided, or only money out (every debit is ours, none is lost).
+    expect(nextSweep(undefined, span, explained, 0)).toEqual({});
+    expect(nextSweep(undefined, span, leftOver(-40_00), 0)).toEqual({});
+    expect(nextSweep(undefined, span, { ...leftOver(), undecided: true }, 0)).toEqual({});
+  });
+
+  test('goes on page by page over a span that grows, and ends once the span is explained', () => {
+    const started = nextSweep(undefined, span, leftOver(100_00), 0).sweep!;
+    const paged = afterPage(started, { nextPageToken: 'dG9rZW4=', checked: 299, repaired: 3 });
+    expect(paged).toMatchObject({ kind: 'CASH_IN', pageToken: 'dG9rZW4=', checked: 299, repaired: 3 });
+
+    const later: BalanceReading = { at: '2026-12-04T12:01:00Z', totalCentavos: 0 };
+    const grown = spanToExplain({ sweep: paged }, { from: to, to: later });
+    expect(grown).toEqual({ from, to: later });
+    // A pass whose reading did not move on still explains the sweep's span again.
+    expect(spanToExplain({ sweep: paged }, undefined)).toEqual({ from, to });
+    expect(spanToExplain({}, undefined)).toBeUndefined();
+
+    const going = nextSweep({ ...paged, waiting: true }, grown!, leftOver(40_00), 0);
+    expect(going).toEqual({ sweep: { ...paged, to: later }, state: 'sweeping' });
+    expect(nextSweep(paged, grown!, explained, 0)).toEqual({ state: 'ended' });
+  });
+
+  test('after the cash-ins, the payouts; after a round, another only if the last one repaired something', () => {
+    const started = nextSweep(undefined, span, leftOver(100_00), 0).sweep!;
+    const payouts = afterPage(started, { checked: 10, repaired: 1 });
+    expect(payouts).toMatchObject({ kind: 'CASH_OUT', checked: 10, repaired: 1 });
+    expect(payouts.pageToken).toBeUndefined();
+    const done = afterPage(payouts, { checked: 5, repaired: 0 });
+    expect(done).toMatchObject({ kind: 'CASH_OUT', checked: 15, repaired: 1, roundDone: true });
+
+    // Money still left over after a round that repaired: another round, from the amount left now.
+    expect(nextSweep(done, span, leftOver(60_00), 0)).toEqual({
+      sweep: { from, to, upToCentavos: 60_00, kind: 'CASH_IN', checked: 0, repaired: 0 },
+      state: 'sweeping',
+    });
+    // A round that repaired nothing: money moved with no lifecycle behind it; the age checkpoints stay.
+    expect(nextSweep({ ...done, repaired: 0 }, span, leftOver(60_00), 0)).toEqual({ state: 'gave up' });
+  });
+
+  test('lists one kind of running lifecycle whose lost event would credit at most the amount', () => {
+    const cashIns = sweepQuery("ExecutionStatus = 'Running'", { kind: 'CASH_IN', upToCentavos: 3_305_46 });
+    expect(cashIns).toContain('PaymentAmountCentavos <= 330546');
+    expect(cashIns).toContain(
+      "PaymentKind = 'CASH_IN' AND PaymentStatus IN ('AWAITING_PAYMENT', 'EXPIRED', 'CANCELLED')",
+    );
+    expect(cashIns).not.toContain('CASH_OUT');
+    const payouts = sweepQuery("ExecutionStatus = 'Running'", { kind: 'CASH_OUT', upToCentavos: 40_00 });
+    expect(payouts).toContain("PaymentKind = 'CASH_OUT' AND PaymentStatus IN ('PROCESSING', 'COMPLETED')");
+  });
 });

@@ -19,6 +19,8 @@ export interface BalanceReading {
 export interface BalanceWatch {
   explainedUntil?: BalanceReading;
   latest?: BalanceReading;
+  /** A span left unexplained by more than one lifecycle's amount, still being swept. */
+  sweep?: OutageSweep;
 }
 
 /** A money movement a lifecycle published: + into the wallet, − out of it. */
@@ -90,15 +92,113 @@ export function movementsQuery(taskQueue: string, startMs: number, endMs: number
 }
 
 /**
- * The running lifecycles whose missed event would have credited the wallet by one of `amounts`: a cash-in not
- * known paid (its payment lost), a payout processing (a lost failure) or completed (a lost return).
+ * The lifecycles whose missed event would credit the wallet: a cash-in not known paid (its payment lost), a payout
+ * processing (a lost failure) or completed (a lost return).
  */
+const CREDITABLE = {
+  CASH_IN: `(PaymentKind = 'CASH_IN' AND PaymentStatus IN ('AWAITING_PAYMENT', 'EXPIRED', 'CANCELLED'))`,
+  CASH_OUT: `(PaymentKind = 'CASH_OUT' AND PaymentStatus IN ('PROCESSING', 'COMPLETED'))`,
+} as const;
+
+/** The running lifecycles whose missed event would have credited the wallet by exactly one of `amounts`. */
 export function suspectsQuery(runningLifecycles: string, amounts: readonly number[]): string {
   const credits = amounts.filter((a) => a > 0 && Number.isSafeInteger(a));
   return (
-    `${runningLifecycles} AND PaymentPspId IS NOT NULL AND PaymentAmountCentavos IN (${credits.join(', ')}) AND (` +
-    `(PaymentKind = 'CASH_IN' AND PaymentStatus IN ('AWAITING_PAYMENT', 'EXPIRED', 'CANCELLED')) OR ` +
-    `(PaymentKind = 'CASH_OUT' AND PaymentStatus IN ('PROCESSING', 'COMPLETED')))`
+    `${runningLifecycles} AND PaymentPspId IS NOT NULL AND PaymentAmountCentavos IN (${credits.join(', ')}) AND ` +
+    `(${CREDITABLE.CASH_IN} OR ${CREDITABLE.CASH_OUT})`
+  );
+}
+
+/**
+ * An outage sweep: several events lost in a span add up to an amount no single lifecycle has, so the pass goes
+ * through every running lifecycle of `kind` whose lost event could be part of it (at most that amount), a page of
+ * them per pass within the request ceiling, carrying visibility's page token from pass to pass. Each pass first
+ * explains the span again, with the movements the repairs have published since: the sweep ends when nothing is
+ * left over, or when what is left is one lifecycle's amount (a suspect, looked up at once). Cash-ins go first:
+ * a payment lost later in a cash-in's life is what the age checkpoints find late; payouts' lost failures and
+ * returns come next (their checkpoints find them within target too).
+ */
+export interface OutageSweep {
+  /** The span being explained: from the reading before the first unexplained span to the latest merged in. */
+  from: BalanceReading;
+  to: BalanceReading;
+  /** The largest credit left over when this round began: lifecycles of more than this cannot be part of it. */
+  upToCentavos: number;
+  kind: 'CASH_IN' | 'CASH_OUT';
+  /** Visibility's page token where the round stands (base64); absent at the start of a kind. */
+  pageToken?: string;
+  /** Looked up and repaired in this round. */
+  checked: number;
+  repaired: number;
+  /** Every candidate of both kinds was listed: the next pass starts another round, or gives up. */
+  roundDone?: boolean;
+  /** Lifecycles of the exact amount were found: they are looked up first, and the sweep waits one pass. */
+  waiting?: boolean;
+}
+
+/** What the wallet's sweep does in a pass, for the report. */
+export type SweepState = 'waiting' | 'sweeping' | 'ended' | 'gave up';
+
+/** The span a pass explains: a sweep's span grows with each new one until it is explained. */
+export function spanToExplain(
+  watch: BalanceWatch,
+  span: { from: BalanceReading; to: BalanceReading } | undefined,
+): { from: BalanceReading; to: BalanceReading } | undefined {
+  if (!watch.sweep) return span;
+  return { from: watch.sweep.from, to: span?.to ?? watch.sweep.to };
+}
+
+/**
+ * Whether the pass sweeps, after explaining `span`: it starts when money is left over and no lifecycle has the
+ * exact amount (or those that do did not explain it), goes on while money is left over, starts another round when
+ * the last repaired something (an outage still going on), and gives up after a round that repaired nothing (money
+ * that moved with no lifecycle behind it: the age checkpoints stay).
+ */
+export function nextSweep(
+  previous: OutageSweep | undefined,
+  span: { from: BalanceReading; to: BalanceReading },
+  explanation: Explanation,
+  suspects: number,
+): { sweep?: OutageSweep; state?: SweepState } {
+  const credits = explanation.unexplainedCentavos.filter((c) => c > 0);
+  if (explanation.explained || explanation.undecided || credits.length === 0) {
+    return previous ? { state: 'ended' } : {};
+  }
+  const round: OutageSweep = {
+    from: span.from,
+    to: span.to,
+    upToCentavos: Math.max(...credits),
+    kind: 'CASH_IN',
+    checked: 0,
+    repaired: 0,
+  };
+  if (!previous)
+    return suspects > 0
+      ? { sweep: { ...round, waiting: true }, state: 'waiting' }
+      : { sweep: round, state: 'sweeping' };
+  if (!previous.roundDone) {
+    const { waiting: _, ...going } = previous;
+    return { sweep: { ...going, from: span.from, to: span.to }, state: 'sweeping' };
+  }
+  return previous.repaired > 0 ? { sweep: round, state: 'sweeping' } : { state: 'gave up' };
+}
+
+/** The sweep after a page of candidates was looked up: the next page, the next kind, or the round done. */
+export function afterPage(
+  sweep: OutageSweep,
+  page: { nextPageToken?: string; checked: number; repaired: number },
+): OutageSweep {
+  const counted = { ...sweep, checked: sweep.checked + page.checked, repaired: sweep.repaired + page.repaired };
+  if (page.nextPageToken) return { ...counted, pageToken: page.nextPageToken };
+  const { pageToken: _, ...rest } = counted;
+  return sweep.kind === 'CASH_IN' ? { ...rest, kind: 'CASH_OUT' } : { ...rest, roundDone: true };
+}
+
+/** The running lifecycles of one kind whose lost event could be part of a credit of `upToCentavos`. */
+export function sweepQuery(runningLifecycles: string, sweep: Pick<OutageSweep, 'kind' | 'upToCentavos'>): string {
+  return (
+    `${runningLifecycles} AND PaymentPspId IS NOT NULL AND PaymentAmountCentavos <= ${Math.floor(sweep.upToCentavos)} ` +
+    `AND ${CREDITABLE[sweep.kind]}`
   );
 }
 
@@ -112,5 +212,5 @@ export function nextWatch(
 ): { span?: { from: BalanceReading; to: BalanceReading }; next: BalanceWatch } {
   if (watch.latest && Date.parse(reading.at) <= Date.parse(watch.latest.at)) return { next: watch };
   const span = watch.explainedUntil && watch.latest ? { from: watch.explainedUntil, to: watch.latest } : undefined;
-  return { span, next: { explainedUntil: watch.latest, latest: reading } };
+  return { span, next: { explainedUntil: watch.latest, latest: reading, ...(watch.sweep && { sweep: watch.sweep }) } };
 }

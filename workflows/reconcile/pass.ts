@@ -13,6 +13,7 @@ import {
   reconcileTaskQueue,
   type DoubtReport,
   type ReconcileOutcome,
+  type SweepReport,
   type ReconcilePassInput,
   type ReconcilePassReport,
 } from './types.js';
@@ -81,6 +82,8 @@ export async function reconcilePass(input: ReconcilePassInput = {}): Promise<Rec
     walletSpanTo: report.doubt?.span?.to.at,
     unexplainedCentavos: report.doubt?.unexplainedCentavos.join(' '),
     suspects: report.doubt?.suspects,
+    sweep: report.doubt?.sweep?.state,
+    swept: report.doubt?.sweep?.checked,
   });
   return finished;
 }
@@ -136,8 +139,25 @@ function describeDoubt(doubt: DoubtReport): string {
   if (doubt.failure) return `wallet not read: ${doubt.failure}`;
   if (!doubt.span) return 'wallet read; its first span is explained next pass';
   const span = `wallet ${doubt.span.from.at} → ${doubt.span.to.at}`;
-  if (doubt.undecided) return `${span}: too many moves at its edges to tell; left to the age checkpoints`;
-  if (doubt.unexplainedCentavos.length === 0) return `${span}: every change explained`;
+  const sweep = doubt.sweep ? ` · ${describeSweep(doubt.sweep)}` : '';
+  if (doubt.undecided) return `${span}: too many moves at its edges to tell; left to the age checkpoints${sweep}`;
+  if (doubt.unexplainedCentavos.length === 0) return `${span}: every change explained${sweep}`;
   const amounts = doubt.unexplainedCentavos.map((c) => brl(c)).join(' or ');
-  return `${span}: **${amounts} unexplained** · ${doubt.suspects} suspect${doubt.suspects === 1 ? '' : 's'} · ${doubt.checked} looked up`;
+  const suspects = `${doubt.suspects} suspect${doubt.suspects === 1 ? '' : 's'} · ${doubt.checked} looked up`;
+  return `${span}: **${amounts} unexplained** · ${suspects}${sweep}`;
+}
+
+function describeSweep(sweep: SweepReport): string {
+  switch (sweep.state) {
+    case 'waiting':
+      return 'outage sweep waits a pass for the suspects';
+    case 'ended':
+      return 'outage sweep ended';
+    case 'gave up':
+      return `**outage sweep gave up**: a whole round (${sweep.roundChecked} looked up) repaired nothing; left to the age checkpoints`;
+    case 'sweeping': {
+      const kind = sweep.kind === 'CASH_OUT' ? 'payouts' : 'cash-ins';
+      return `outage sweep: ${sweep.checked} ${kind} looked up, ${sweep.repaired ?? 0} repaired (${sweep.roundChecked} this round)`;
+    }
+  }
 }

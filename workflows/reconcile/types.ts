@@ -1,4 +1,4 @@
-import type { BalanceReading, BalanceWatch } from './doubt.js';
+import type { BalanceReading, BalanceWatch, OutageSweep, SweepState } from './doubt.js';
 
 /**
  * The reconciliation pass's data, shared by its workflow and its activity. Plain types only (workflow code):
@@ -79,6 +79,17 @@ export interface DoubtReport {
   checked: number;
   /** Why the balance could not be read (the span waits for the next pass). */
   failure?: string;
+  /** The outage sweep, when one goes on: what it did this pass. */
+  sweep?: SweepReport;
+}
+
+/** An outage sweep's pass: the kind it listed, lookups and repairs this pass, and lookups in its round so far. */
+export interface SweepReport {
+  state: SweepState;
+  kind?: OutageSweep['kind'];
+  checked: number;
+  repaired?: number;
+  roundChecked: number;
 }
 
 export interface ReconcileDueInput extends ReconcilePassInput {
