@@ -289,23 +289,29 @@ export function createReconcileDueActivities(deps: {
       // An outage sweep takes what the budget leaves: one page of candidates, where its last page ended.
       let balance = doubt.next;
       const sweep = balance.sweep;
-      let swept: Due[] = [];
+      const swept: Due[] = [];
       let sweepPageToken: string | undefined;
       let sweptRepaired = 0;
       const sweepRoom = maxLookups - take.length - suspects.length - legacyTaken.length;
       const sweeping = sweep !== undefined && !sweep.waiting && sweepRoom > 0 && doubt.report.sweep !== undefined;
       if (sweeping) {
         const looked = new Set([...due.keys(), ...suspected]);
-        const page = await listPage(
-          sweepQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), sweep),
-          sweepRoom,
-          sweep.pageToken,
-        );
-        temporalCalls++;
-        swept = page.executions
-          .map((e) => ({ ...dueOf(e), dueAt: until }))
-          .filter((d) => d.pspId !== undefined && !looked.has(d.workflowId));
-        sweepPageToken = page.nextPageToken;
+        const query = sweepQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), sweep);
+        // Visibility caps a page (1,000 by default): as many pages as the room takes, each from the last's token.
+        let listed = 0;
+        let pageLength = 0;
+        sweepPageToken = sweep.pageToken;
+        do {
+          const page = await listPage(query, Math.min(sweepRoom - listed, LIST_PAGE_SIZE), sweepPageToken);
+          temporalCalls++;
+          pageLength = page.executions.length;
+          listed += pageLength;
+          sweepPageToken = page.nextPageToken;
+          for (const e of page.executions) {
+            const candidate = { ...dueOf(e), dueAt: until };
+            if (candidate.pspId !== undefined && !looked.has(candidate.workflowId)) swept.push(candidate);
+          }
+        } while (sweepPageToken && pageLength > 0 && listed < sweepRoom);
       }
       const sweptIds = new Set(swept.map((d) => d.workflowId));
       const work = [...take, ...suspects, ...legacyTaken, ...swept];
