@@ -110,10 +110,17 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
     // 1 %: cash-ins paid, payouts completed, completed payouts returned, while ConnectPSP drops their webhooks.
     log(`dropping the webhooks of ${dropped} moves at ConnectPSP`);
     const third = Math.floor(dropped / 3);
+    // Cash-ins and completed payouts picked across the population, so that their ages (and next checkpoints) vary
+    // as an outage's would: the first created share one age and would all meet one checkpoint together.
+    const lateCount = Number(values['late-payments']);
     const moves: { lifecycle: Lifecycle; action: string; expect: string; at?: number }[] = [
-      ...cashIns.slice(0, dropped - 2 * third).map((l) => ({ lifecycle: l, action: 'pay', expect: 'SETTLED' })),
+      ...spread(cashIns.slice(dropped + lateCount), dropped - 2 * third).map((l) => ({
+        lifecycle: l,
+        action: 'pay',
+        expect: 'SETTLED',
+      })),
       ...processing.slice(0, third).map((l) => ({ lifecycle: l, action: 'complete', expect: 'COMPLETED' })),
-      ...completed.slice(0, third).map((l) => ({ lifecycle: l, action: 'refund', expect: 'REFUNDED' })),
+      ...spread(completed, third).map((l) => ({ lifecycle: l, action: 'refund', expect: 'REFUNDED' })),
     ];
     await control(stack, '/_sandbox/faults', 'PUT', { webhooks: { dropRate: 1 } });
     const dropCpu = cpu();
@@ -170,7 +177,7 @@ export async function runReconcileBench(argv: string[]): Promise<void> {
     // Later in life: single payments lost, one per pass, on cash-ins long past their first checkpoints. The
     // wallet's balance, not their age, is what should find them. Then the same on cash-ins a few seconds old: the
     // 3-minute target of a cash-in's first half hour, in real time (compressed checkpoints would flatter it).
-    const late = cashIns.slice(dropped, dropped + Number(values['late-payments']));
+    const late = cashIns.slice(dropped, dropped + lateCount);
     const young: Lifecycle[] = [];
     const lost: Lifecycle[] = [];
     log(
@@ -258,6 +265,11 @@ interface Lifecycle {
 const PAYER = { name: 'Bench Reconcile', document: '12345678909' };
 /** Payments lost on cash-ins a few seconds old, after the old ones. */
 const YOUNG_PAYMENTS = 2;
+
+/** `n` items evenly spaced through `list`. */
+function spread<T>(list: readonly T[], n: number): T[] {
+  return Array.from({ length: n }, (_, k) => list[Math.floor((k * list.length) / n)]!);
+}
 
 async function post(stack: BenchStack, path: string, body: unknown): Promise<any> {
   for (let attempt = 1; ; attempt++) {
