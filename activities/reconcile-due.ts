@@ -29,6 +29,7 @@ import {
   type BalanceReading,
   type BalanceWatch,
   type Movement,
+  type OutageSweep,
 } from '../workflows/reconcile/doubt.js';
 import {
   MAX_LISTED,
@@ -181,6 +182,31 @@ export function createReconcileDueActivities(deps: {
   };
 
   /**
+   * The outage sweep's candidates for this pass: as many visibility pages as `room` takes (visibility caps a page,
+   * 1,000 by default), each from the last one's token, less those the pass looks up anyway.
+   */
+  const listSweep = async (sweep: OutageSweep, room: number, looked: ReadonlySet<string>, until: number) => {
+    const query = sweepQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), sweep);
+    const candidates: Due[] = [];
+    let calls = 0;
+    let listed = 0;
+    let pageLength = 0;
+    let nextPageToken = sweep.pageToken;
+    do {
+      const page = await listPage(query, Math.min(room - listed, LIST_PAGE_SIZE), nextPageToken);
+      calls++;
+      pageLength = page.executions.length;
+      listed += pageLength;
+      nextPageToken = page.nextPageToken;
+      for (const e of page.executions) {
+        const candidate = { ...dueOf(e), dueAt: until };
+        if (candidate.pspId !== undefined && !looked.has(candidate.workflowId)) candidates.push(candidate);
+      }
+    } while (nextPageToken && pageLength > 0 && listed < room);
+    return { candidates, nextPageToken, calls };
+  };
+
+  /**
    * Reads the wallet, and explains the span between the two readings before it with the movements lifecycles
    * published there (or, while an outage sweep goes on, the sweep's whole span). When money is left over, the
    * running lifecycles whose lost event would explain it are the suspects, whatever their age; when none or
@@ -286,32 +312,27 @@ export function createReconcileDueActivities(deps: {
       const suspected = new Set(suspects.map((s) => s.workflowId));
       const legacyTaken = legacy.slice(0, Math.max(0, maxLookups - take.length - suspects.length));
       const legacySwept = legacyDue && legacyTaken.length === legacy.length;
-      // An outage sweep takes what the budget leaves: one page of candidates, where its last page ended.
+      // An outage sweep takes what the budget leaves: the candidates from where its last page ended.
       let balance = doubt.next;
       const sweep = balance.sweep;
       const swept: Due[] = [];
       let sweepPageToken: string | undefined;
       let sweptRepaired = 0;
       const sweepRoom = maxLookups - take.length - suspects.length - legacyTaken.length;
-      const sweeping = sweep !== undefined && !sweep.waiting && sweepRoom > 0 && doubt.report.sweep !== undefined;
-      if (sweeping) {
-        const looked = new Set([...due.keys(), ...suspected]);
-        const query = sweepQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), sweep);
-        // Visibility caps a page (1,000 by default): as many pages as the room takes, each from the last's token.
-        let listed = 0;
-        let pageLength = 0;
-        sweepPageToken = sweep.pageToken;
-        do {
-          const page = await listPage(query, Math.min(sweepRoom - listed, LIST_PAGE_SIZE), sweepPageToken);
-          temporalCalls++;
-          pageLength = page.executions.length;
-          listed += pageLength;
+      let sweeping = sweep !== undefined && !sweep.waiting && sweepRoom > 0 && doubt.report.sweep !== undefined;
+      if (sweep && sweeping) {
+        try {
+          const page = await listSweep(sweep, sweepRoom, new Set([...due.keys(), ...suspected]), until);
+          temporalCalls += page.calls;
+          swept.push(...page.candidates);
           sweepPageToken = page.nextPageToken;
-          for (const e of page.executions) {
-            const candidate = { ...dueOf(e), dueAt: until };
-            if (candidate.pspId !== undefined && !looked.has(candidate.workflowId)) swept.push(candidate);
-          }
-        } while (sweepPageToken && pageLength > 0 && listed < sweepRoom);
+        } catch (err) {
+          // The checkpoints go on without it; the sweep starts its kind again next pass (a stale token is dropped).
+          sweeping = false;
+          const { pageToken: _, ...restart } = sweep;
+          balance = { ...balance, sweep: restart };
+          doubt.report.sweep = { ...doubt.report.sweep!, failure: (err as Error).message.slice(0, 200) };
+        }
       }
       const sweptIds = new Set(swept.map((d) => d.workflowId));
       const work = [...take, ...suspects, ...legacyTaken, ...swept];
@@ -374,7 +395,7 @@ export function createReconcileDueActivities(deps: {
         }
       };
       await Promise.all(Array.from({ length: MAX_IN_FLIGHT }, lookup));
-      if (sweeping && doubt.report.sweep) {
+      if (sweep && sweeping && doubt.report.sweep) {
         balance = {
           ...balance,
           sweep: afterPage(sweep, { nextPageToken: sweepPageToken, checked: swept.length, repaired: sweptRepaired }),

@@ -199,6 +199,26 @@ test('payments lost together, whose sum no lifecycle has, are found by sweeping 
     expect(sixth.balance?.sweep).toBeUndefined();
     expect(sixth.counts.repaired).toBe(0);
     expect((await stack.api('GET', `/v1/cash-ins/${unpaid}`)).body.status).toBe('AWAITING_PAYMENT');
+
+    // A sweep whose page token visibility refuses (after the client's retries): the pass goes on without it, and
+    // the sweep starts its kind again.
+    const watch = sixth.balance!;
+    const reading = watch.explainedUntil!;
+    const refused = await passNow({
+      ...watch,
+      sweep: {
+        from: { ...reading, totalCentavos: reading.totalCentavos - 50_00 }, // R$ 50.00 left over, no lifecycle's
+        to: reading,
+        upToCentavos: 50_00,
+        kind: 'CASH_IN',
+        checked: 0,
+        repaired: 0,
+        pageToken: Buffer.from('not a page token').toString('base64'),
+      },
+    });
+    expect(refused.doubt?.sweep).toMatchObject({ state: 'sweeping', checked: 0, failure: expect.any(String) });
+    expect(refused.balance?.sweep).toMatchObject({ kind: 'CASH_IN', upToCentavos: 50_00 });
+    expect(refused.balance?.sweep?.pageToken).toBeUndefined();
   } finally {
     await close();
   }

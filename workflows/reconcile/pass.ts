@@ -148,6 +148,7 @@ function describeDoubt(doubt: DoubtReport): string {
 }
 
 function describeSweep(sweep: SweepReport): string {
+  if (sweep.failure) return `outage sweep not listed this pass: ${sweep.failure}`;
   switch (sweep.state) {
     case 'waiting':
       return 'outage sweep waits a pass for the suspects';

@@ -90,6 +90,8 @@ export interface SweepReport {
   checked: number;
   repaired?: number;
   roundChecked: number;
+  /** Why its candidates could not be listed this pass (the checkpoints went on; the sweep tries again). */
+  failure?: string;
 }
 
 export interface ReconcileDueInput extends ReconcilePassInput {
