@@ -111,10 +111,10 @@ export function suspectsQuery(runningLifecycles: string, amounts: readonly numbe
 
 /**
  * An outage sweep: several events lost in a span add up to an amount no single lifecycle has, so the pass goes
- * through every running lifecycle of `kind` whose lost event could be part of it (at most that amount), a page of
- * them per pass within the request ceiling, carrying visibility's page token from pass to pass. Each pass first
- * explains the span again, with the movements the repairs have published since: the sweep ends when nothing is
- * left over, or when what is left is one lifecycle's amount (a suspect, looked up at once). Cash-ins go first:
+ * through every running lifecycle of `kind` whose lost event could be part of it (at most that amount), as many as
+ * the request ceiling leaves room for in each pass, carrying visibility's page token from pass to pass. Each pass
+ * first explains the span again, with the movements the repairs have published since: the sweep ends when nothing
+ * is left over, and what is left that is one lifecycle's amount is looked up at once (a suspect). Cash-ins go first:
  * a payment lost later in a cash-in's life is what the age checkpoints find late; payouts' lost failures and
  * returns come next (their checkpoints find them within target too).
  */
