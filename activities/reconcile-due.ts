@@ -101,22 +101,33 @@ export function createReconcileDueActivities(deps: {
   // The pass's requests in its minute: the wallet's reading, then the paced lookups.
   const maxLookups = Math.max(1, Math.floor(config.RECONCILE_MAX_REQUESTS_PER_SECOND * PASS_BUDGET_SECONDS) - 1);
 
-  const list = async (query: string, onEach: (e: proto.api.workflow.v1.IWorkflowExecutionInfo) => void) => {
+  /**
+   * Lists a query's records page by page (visibility caps a page, 1,000 by default), from `pageToken` (base64) when
+   * given, to the end or until `upTo` records were listed: the pages it took and, when it stopped before the end,
+   * the token to go on from.
+   */
+  const list = async (
+    query: string,
+    onEach: (e: proto.api.workflow.v1.IWorkflowExecutionInfo) => void,
+    { pageToken, upTo = Infinity }: { pageToken?: string; upTo?: number } = {},
+  ): Promise<{ pages: number; nextPageToken?: string }> => {
     let pages = 0;
-    let token: Uint8Array | undefined;
+    let listed = 0;
+    let token: Uint8Array | undefined = pageToken ? Buffer.from(pageToken, 'base64') : undefined;
     do {
       const response = await temporal.workflowService.listWorkflowExecutions({
         namespace: config.TEMPORAL_NAMESPACE,
         query,
-        pageSize: LIST_PAGE_SIZE,
+        pageSize: Math.min(LIST_PAGE_SIZE, upTo - listed),
         nextPageToken: token,
       });
       pages++;
       for (const execution of response.executions ?? []) onEach(execution);
+      listed += response.executions?.length ?? 0;
       token = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined;
       Context.current().heartbeat();
-    } while (token);
-    return pages;
+    } while (token && listed < upTo);
+    return { pages, nextPageToken: token ? Buffer.from(token).toString('base64') : undefined };
   };
 
   /** Compares one lifecycle from its attributes; signals its workflow only on a missed event. */
@@ -166,44 +177,19 @@ export function createReconcileDueActivities(deps: {
     return { outcome: 'agreed' };
   };
 
-  /** One page of a query from `pageToken`: the records and the token of the next page, if any. */
-  const listPage = async (query: string, pageSize: number, pageToken: string | undefined) => {
-    const response = await temporal.workflowService.listWorkflowExecutions({
-      namespace: config.TEMPORAL_NAMESPACE,
-      query,
-      pageSize,
-      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64') : undefined,
-    });
-    const token = response.nextPageToken;
-    return {
-      executions: response.executions ?? [],
-      nextPageToken: token && token.length > 0 ? Buffer.from(token).toString('base64') : undefined,
-    };
-  };
-
-  /**
-   * The outage sweep's candidates for this pass: as many visibility pages as `room` takes (visibility caps a page,
-   * 1,000 by default), each from the last one's token, less those the pass looks up anyway.
-   */
+  /** The outage sweep's candidates for this pass, from where its last pass stopped, less those looked up anyway. */
   const listSweep = async (sweep: OutageSweep, room: number, looked: ReadonlySet<string>, until: number) => {
-    const query = sweepQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), sweep);
     const candidates: Due[] = [];
-    let calls = 0;
-    let listed = 0;
-    let pageLength = 0;
-    let nextPageToken = sweep.pageToken;
-    do {
-      const page = await listPage(query, Math.min(room - listed, LIST_PAGE_SIZE), nextPageToken);
-      calls++;
-      pageLength = page.executions.length;
-      listed += pageLength;
-      nextPageToken = page.nextPageToken;
-      for (const e of page.executions) {
+    const query = sweepQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), sweep);
+    const { pages, nextPageToken } = await list(
+      query,
+      (e) => {
         const candidate = { ...dueOf(e), dueAt: until };
         if (candidate.pspId !== undefined && !looked.has(candidate.workflowId)) candidates.push(candidate);
-      }
-    } while (nextPageToken && pageLength > 0 && listed < room);
-    return { candidates, nextPageToken, calls };
+      },
+      { pageToken: sweep.pageToken, upTo: room },
+    );
+    return { candidates, nextPageToken, calls: pages };
   };
 
   /**
@@ -235,7 +221,7 @@ export function createReconcileDueActivities(deps: {
     const movements: Movement[] = [];
     const from = Date.parse(span.from.at);
     const to = Date.parse(span.to.at);
-    let calls = await list(movementsQuery(config.TEMPORAL_TASK_QUEUE, from, to), (e) => {
+    let { pages: calls } = await list(movementsQuery(config.TEMPORAL_TASK_QUEUE, from, to), (e) => {
       movements.push(...movementsOf(e));
     });
     const explanation = explainBalanceChange(span.from, span.to, movements);
@@ -244,9 +230,10 @@ export function createReconcileDueActivities(deps: {
     const credits = explanation.unexplainedCentavos.filter((c) => c > 0);
     const suspects: Omit<Due, 'dueAt'>[] = [];
     if (credits.length > 0) {
-      calls += await list(suspectsQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), credits), (e) => {
+      const listed = await list(suspectsQuery(runningLifecycles(config.TEMPORAL_TASK_QUEUE), credits), (e) => {
         suspects.push(dueOf(e));
       });
+      calls += listed.pages;
     }
     report.suspects = suspects.length;
     const { sweep, state } = nextSweep(watch.sweep, span, explanation, suspects.length);
@@ -270,7 +257,7 @@ export function createReconcileDueActivities(deps: {
       const due = new Map<string, Due>();
       const query = dueLifecyclesQuery(plans, since, until, config.TEMPORAL_TASK_QUEUE);
       if (query) {
-        temporalCalls += await list(query, (e) => {
+        const listed = await list(query, (e) => {
           const record = dueOf(e);
           const plan = planFor(plans, record.kind, record.status);
           const startedAt = timestampMs(e.startTime);
@@ -278,6 +265,7 @@ export function createReconcileDueActivities(deps: {
           const at = plan && startedAt !== undefined ? (dueAt(plan, startedAt, since, until) ?? until) : until;
           due.set(record.workflowId, { ...record, dueAt: at });
         });
+        temporalCalls += listed.pages;
       }
       const doubt = await weighDoubt(input.balance ?? {});
       temporalCalls += doubt.calls;
@@ -287,9 +275,10 @@ export function createReconcileDueActivities(deps: {
       if (legacyDue) {
         const found: Due[] = [];
         const withoutId = `${runningLifecycles(config.TEMPORAL_TASK_QUEUE)} AND PaymentPspId IS NULL`;
-        temporalCalls += await list(withoutId, (e) => {
+        const listed = await list(withoutId, (e) => {
           found.push({ ...dueOf(e), dueAt: until });
         });
+        temporalCalls += listed.pages;
         legacy = found;
       }
 
